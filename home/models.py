@@ -1,0 +1,85 @@
+"""The site shell: the home page and the per-town settings."""
+
+from __future__ import annotations
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page
+
+
+@register_setting(icon="home")
+class TownSettings(BaseSiteSetting):
+    """Everything that makes one Wagtail site a particular town; no town is hard-coded."""
+
+    town_name = models.CharField("镇（街道）名称", max_length=40, help_text="例如：清河镇")
+    portal_title = models.CharField("网站名称", max_length=60, help_text="例如：清河镇便民服务网")
+    service_hall = models.ForeignKey(
+        "places.PlacePage",
+        verbose_name="便民服务中心",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="首页和页脚显示它的地址、办公时间和电话。",
+    )
+    consultation_phone = models.CharField("总咨询电话", max_length=32, blank=True)
+    complaint_phone = models.CharField(
+        "监督投诉电话", max_length=32, blank=True, help_text="带区号，事项未单独填写时使用。"
+    )
+    online_service_name = models.CharField("政务服务网名称", max_length=60, blank=True)
+    online_service_url = models.URLField("政务服务网地址", blank=True, help_text="事项未单独填写网办地址时使用。")
+    footer_note = models.CharField("页脚说明", max_length=200, blank=True, help_text="例如主办单位、备案号。")
+
+    panels = [
+        MultiFieldPanel([FieldPanel("town_name"), FieldPanel("portal_title")], heading="名称"),
+        MultiFieldPanel(
+            [FieldPanel("service_hall"), FieldPanel("consultation_phone"), FieldPanel("complaint_phone")],
+            heading="服务中心与电话",
+        ),
+        MultiFieldPanel([FieldPanel("online_service_name"), FieldPanel("online_service_url")], heading="网上办理"),
+        FieldPanel("footer_note"),
+    ]
+
+    class Meta:
+        verbose_name = "本镇设置"
+
+
+class HomePage(Page):
+    """Search first, then categories, life events, notices and the hall's contacts."""
+
+    intro = models.CharField("欢迎语", max_length=200, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = [
+        "services.ServiceIndexPage",
+        "services.CertificateIndexPage",
+        "places.PlaceIndexPage",
+        "notices.NoticeIndexPage",
+    ]
+    max_count = None
+
+    class Meta:
+        verbose_name = "首页"
+
+    def section(self, model: type[Page]) -> Page | None:
+        return model.objects.child_of(self).live().first()
+
+    def get_context(self, request, *args, **kwargs):
+        from notices.models import NoticeIndexPage, NoticePage
+        from places.models import PlaceIndexPage
+        from services.models import CertificateIndexPage, LifeEvent, ServiceCategory, ServiceIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        services = self.section(ServiceIndexPage)
+        notices = self.section(NoticeIndexPage)
+        context.update(
+            services_index=services,
+            certificates_index=self.section(CertificateIndexPage),
+            places_index=self.section(PlaceIndexPage),
+            notices_index=notices,
+            categories=ServiceCategory.objects.all(),
+            life_events=LifeEvent.objects.all(),
+            latest_notices=NoticePage.current().descendant_of(self)[:6] if notices else [],
+        )
+        return context

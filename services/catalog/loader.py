@@ -1,0 +1,375 @@
+"""Apply a validated catalog to one site, in one transaction.
+
+Pages are matched by catalog code within the site. A page is written (as a new
+published revision) only when the fingerprint of its desired state differs
+from the one stored at its last import, so a second run writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from home.models import HomePage, TownSettings
+from notices.models import NoticeIndexPage, NoticePage
+from places.models import PlaceIndexPage, PlacePage
+
+from ..models import (
+    CertificateEntryPage,
+    CertificateIndexPage,
+    CertificateListPage,
+    LifeEvent,
+    ResponsibleUnit,
+    ServiceCategory,
+    ServiceIndexPage,
+    ServiceItemPage,
+)
+from .problems import CatalogError, Problem
+from .reader import Catalog
+from .state import (
+    PageState,
+    certificate_state,
+    certificates_by_item,
+    item_state,
+    notice_body_html,
+    office_state,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class DryRunRollback(Exception):
+    """Raised at the end of a dry run to roll the transaction back."""
+
+
+@dataclass
+class LoadReport:
+    counts: dict[str, Counter] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, kind: str, outcome: str) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for kind, c in self.counts.items()
+        ]
+        out += [f"warning: {w}" for w in self.warnings]
+        if self.dry_run:
+            out.append("dry run: nothing was written")
+        return out
+
+    @property
+    def changed(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+
+class CatalogLoader:
+    def __init__(self, site: Site, catalog: Catalog, *, force: bool = False):
+        self.site = site
+        self.catalog = catalog
+        self.force = force
+        self.report = LoadReport()
+        self._pages: dict[str, Page] = {}
+        self._touched: list[Page] = []
+
+    # -- entry point -------------------------------------------------------
+
+    def run(self, dry_run: bool = False) -> LoadReport:
+        self.report.dry_run = dry_run
+        try:
+            # Each page is saved several times while loading; index its
+            # references once at the end instead of after every save.
+            with transaction.atomic(), disable_reference_index_auto_update():
+                self._load()
+                for page in {p.pk: p for p in self._touched}.values():
+                    ReferenceIndex.create_or_update_for_object(page)
+                if dry_run:
+                    raise DryRunRollback
+        except DryRunRollback:
+            pass
+        except ValidationError as exc:
+            raise CatalogError([Problem(self._current, None, _validation_text(exc))]) from exc
+        return self.report
+
+    def _load(self) -> None:
+        self._current = "site"
+        home = self.site.root_page.specific
+        if not isinstance(home, HomePage):
+            raise CatalogError([Problem("site", None, f"站点根页面“{home.title}”不是首页类型 HomePage")])
+        self._home(home)
+        self._taxonomies()
+        sections = self._sections(home)
+        self._index_existing()
+        self._places(sections["places"])
+        self._certificates(sections["certificates"])
+        self._items(sections["services"])
+        self._town_settings()
+        self._notices(sections["notices"])
+        self._warn_missing()
+
+    # -- taxonomies and settings ------------------------------------------------
+
+    def _home(self, home: HomePage) -> None:
+        town = self.catalog.town
+        if home.get_latest_revision() is None:
+            home.title = home.draft_title = town.home_title
+            home.intro = town.home_intro
+            home.save_revision().publish()
+
+    def _taxonomies(self) -> None:
+        tax = self.catalog.taxonomies
+        for model, entries, kind in (
+            (ServiceCategory, tax.categories, "categories"),
+            (LifeEvent, tax.life_events, "life events"),
+        ):
+            for order, entry in enumerate(entries, start=1):
+                values = {"slug": entry.slug, "description": entry.description, "sort_order": order * 10}
+                self._upsert(model, {"name": entry.name}, values, kind)
+        units = {u.name: u for u in tax.units}
+        names = {i.department for i in self.catalog.items} | {d for o in self.catalog.offices for d in o.departments}
+        for name in sorted(names | set(units)):
+            unit = units.get(name)
+            values = {"short_name": unit.short_name, "phone": unit.phone or ""} if unit else {}
+            self._upsert(ResponsibleUnit, {"name": name}, values, "units")
+
+    def _upsert(self, model, key: dict, values: dict, kind: str) -> models.Model:
+        obj = model.objects.filter(**key).first()
+        if obj is None:
+            obj = model.objects.create(**key, **values)
+            self.report.count(kind, "created")
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            self.report.count(kind, "updated")
+        else:
+            self.report.count(kind, "unchanged")
+        return obj
+
+    def _town_settings(self) -> None:
+        town = self.catalog.town
+        settings = TownSettings.for_site(self.site)
+        values = {
+            "town_name": town.town_name,
+            "portal_title": town.portal_title,
+            "service_hall_id": self._pages[town.hall].pk,
+            "consultation_phone": town.consultation_phone or "",
+            "complaint_phone": town.complaint_phone or "",
+            "online_service_name": town.online_service_name,
+            "online_service_url": str(town.online_service_url or ""),
+            "footer_note": town.footer_note,
+        }
+        if any(getattr(settings, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(settings, k, v)
+            settings.save()
+            self.report.count("town settings", "updated")
+        else:
+            self.report.count("town settings", "unchanged")
+
+    # -- sections ------------------------------------------------------------------
+
+    def _sections(self, home: HomePage) -> dict[str, Page]:
+        spec = self.catalog.town.sections
+        models_by_key = {
+            "services": ServiceIndexPage,
+            "certificates": CertificateIndexPage,
+            "places": PlaceIndexPage,
+            "notices": NoticeIndexPage,
+        }
+        found = {}
+        for key, model in models_by_key.items():
+            page = model.objects.child_of(home).first()
+            if page is None:
+                section = spec[key]
+                page = model(title=section.title, slug=section.slug, intro=section.intro)
+                home.add_child(instance=page)
+                page.save_revision().publish()
+                home.refresh_from_db()
+                self.report.count("sections", "created")
+            else:
+                self.report.count("sections", "unchanged")
+            found[key] = page
+        return found
+
+    # -- coded pages -----------------------------------------------------------------
+
+    def _index_existing(self) -> None:
+        root = self.site.root_page
+        for model in (PlacePage, CertificateListPage, CertificateEntryPage, ServiceItemPage):
+            for page in model.objects.descendant_of(root):
+                self._pages[page.code] = page
+
+    def _sync(self, kind: str, model: type[Page], state: PageState, parent: Page, refs: bool = True) -> Page:
+        """Create or update one coded page; publish a revision only when its state changed."""
+        self._current = state.code
+        page = self._pages.get(state.code)
+        fingerprint = state.fingerprint()
+        if page is None:
+            page = model(slug=state.slug)
+            self._apply(page, state, refs=refs)
+            parent.add_child(instance=page)
+            self._pages[state.code] = page
+            if refs:
+                page.save_revision().publish()
+            self.report.count(kind, "created")
+            self._touched.append(page)
+            page._created_by_import = True
+        elif self.force or page.import_fingerprint != fingerprint:
+            self._apply(page, state, refs=refs)
+            if refs:
+                page.save_revision().publish()
+            self.report.count(kind, "updated")
+            self._touched.append(page)
+        else:
+            self.report.count(kind, "unchanged")
+        return page
+
+    def _apply(self, page: Page, state: PageState, refs: bool) -> None:
+        page.title = page.draft_title = state.title
+        page.code = state.code
+        for name, value in state.fields.items():
+            setattr(page, name, page._meta.get_field(name).to_python(value))
+        for name, rows in state.children.items():
+            related = page._meta.get_field(name).related_model
+            setattr(page, name, [self._child(related, row) for row in rows])
+        for name, value in state.refs.items():
+            if refs or not self._is_page_ref(page, name):
+                self._set_ref(page, name, value)
+        page.import_fingerprint = state.fingerprint() if refs else ""
+
+    def _child(self, model: type[models.Model], row: dict[str, Any]) -> models.Model:
+        values = {}
+        for name, value in row.items():
+            field_obj = model._meta.get_field(name)
+            if name == "place":
+                values[name] = self._pages[value]
+            elif name in ("blank_form", "sample"):
+                values[name] = self._document(value) if value else None
+            else:
+                values[name] = field_obj.to_python(value)
+        return model(**values)
+
+    @staticmethod
+    def _is_page_ref(page: Page, name: str) -> bool:
+        target = page._meta.get_field(name).related_model
+        return issubclass(target, Page)
+
+    def _set_ref(self, page: Page, name: str, value: Any) -> None:
+        target = page._meta.get_field(name).related_model
+
+        def resolve(key: str):
+            return self._pages[key] if issubclass(target, Page) else target.objects.get(name=key)
+
+        if isinstance(value, list):
+            setattr(page, name, [resolve(v) for v in value])
+        else:
+            setattr(page, name, resolve(value) if value else None)
+
+    def _document(self, relative: str):
+        path = self.catalog.content_dir / relative
+        data = path.read_bytes()
+        digest = hashlib.sha1(data).hexdigest()
+        document_model = get_document_model()
+        existing = document_model.objects.filter(file_hash=digest).first()
+        if existing:
+            return existing
+        document = document_model(title=Path(relative).stem)
+        document.file.save(Path(relative).name, ContentFile(data), save=False)
+        document._set_document_file_metadata()
+        document.save()
+        return document
+
+    def _places(self, index: Page) -> None:
+        by_name = {o.name: o.code for o in self.catalog.offices}
+        # Parents before children: the hall before its windows.
+        for office in sorted(self.catalog.offices, key=lambda o: o.kind == "window"):
+            parent = index
+            if office.kind == "window":
+                parent = self._pages[by_name[office.parent]]
+            self._sync("places", PlacePage, office_state(office), parent)
+
+    def _certificates(self, index: Page) -> None:
+        for spec in self.catalog.town.certificate_lists:
+            kind = "可以出具" if spec.code == "ZM-Y" else "不应出具"
+            state = PageState(
+                spec.code,
+                spec.title,
+                spec.code.lower(),
+                fields={"list_kind": kind, "intro": spec.intro, "basis": spec.basis},
+            )
+            self._sync("certificate lists", CertificateListPage, state, index)
+        for cert in self.catalog.certificates:
+            parent = self._pages["ZM-Y" if cert.code.startswith("ZM-Y") else "ZM-N"]
+            self._sync("certificates", CertificateEntryPage, certificate_state(cert), parent)
+
+    def _items(self, index: Page) -> None:
+        by_item = certificates_by_item(self.catalog)
+        states = [item_state(item, self.catalog, by_item) for item in self.catalog.items]
+        # First pass: make sure every item exists, so items can refer to each other.
+        for state in states:
+            if state.code not in self._pages:
+                self._sync("service items", ServiceItemPage, state, index, refs=False)
+        for state in states:
+            page = self._pages[state.code]
+            if getattr(page, "_created_by_import", False):
+                self._current = state.code
+                self._apply(page, state, refs=True)
+                page.save_revision().publish()
+            else:
+                self._sync("service items", ServiceItemPage, state, index)
+
+    def _notices(self, index: Page) -> None:
+        existing = set(NoticePage.objects.child_of(index).values_list("slug", flat=True))
+        for notice in self.catalog.notices.notices:
+            if notice.slug in existing:
+                self.report.count("notices", "unchanged")
+                continue
+            page = NoticePage(
+                title=notice.title,
+                slug=notice.slug,
+                date=notice.date,
+                category=notice.category,
+                pinned=notice.pinned,
+                expiry_date=notice.expiry_date,
+                issuer=notice.issuer,
+                summary=notice.summary,
+                body=notice_body_html(notice.body),
+            )
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            index.refresh_from_db()
+            self.report.count("notices", "created")
+
+    def _warn_missing(self) -> None:
+        known = (
+            {i.code for i in self.catalog.items}
+            | {c.code for c in self.catalog.certificates}
+            | {o.code for o in self.catalog.offices}
+            | {"ZM-N", "ZM-Y"}
+        )
+        for code, page in sorted(self._pages.items()):
+            if code not in known:
+                self.report.warnings.append(
+                    f"{code} “{page.title}” is on the site but not in the catalog; left as it is"
+                )
+
+
+def _validation_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "；".join(f"{field}: {'，'.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return "；".join(exc.messages)

@@ -1,0 +1,237 @@
+"""The YAML content formats (town, taxonomies, notices, full guides).
+
+pydantic does the structural validation and gives each error a path such as
+``materials[2].copies``; docs/content-format.md describes the same fields for
+writers. Every model forbids unknown keys so a typo is an error, not silence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from ..values import PHONE_RE, TimeLimit
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _check_phone(value: str | None) -> str | None:
+    if value and not PHONE_RE.match(value):
+        raise ValueError(f"电话 {value!r} 格式不对，应为“区号-号码”（如 0517-86810000）、手机号或 12345")
+    return value
+
+
+# -- town.yaml ---------------------------------------------------------------
+
+
+class SectionIn(Strict):
+    title: Text
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    intro: str = ""
+
+
+class CertificateListIn(Strict):
+    code: Literal["ZM-N", "ZM-Y"]
+    title: Text
+    basis: str = ""
+    intro: str = ""
+
+
+class TownIn(Strict):
+    town_name: Text
+    portal_title: Text
+    home_title: Text
+    home_intro: str = ""
+    hall: Annotated[str, Field(pattern=r"^OF-H\d{2}$")]
+    consultation_phone: str | None = None
+    complaint_phone: str | None = None
+    online_service_name: str = ""
+    online_service_url: HttpUrl | None = None
+    footer_note: str = ""
+    sections: dict[Literal["services", "certificates", "places", "notices"], SectionIn]
+    certificate_lists: list[CertificateListIn]
+
+    _phones = field_validator("consultation_phone", "complaint_phone")(_check_phone)
+
+    @model_validator(mode="after")
+    def _all_sections(self) -> TownIn:
+        missing = {"services", "certificates", "places", "notices"} - set(self.sections)
+        if missing:
+            raise ValueError(f"sections 缺少：{'、'.join(sorted(missing))}")
+        if sorted(cl.code for cl in self.certificate_lists) != ["ZM-N", "ZM-Y"]:
+            raise ValueError("certificate_lists 应恰好包含 ZM-N 和 ZM-Y 两份清单")
+        return self
+
+
+# -- taxonomies.yaml -----------------------------------------------------------
+
+
+class TaxonIn(Strict):
+    name: Text
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    description: str = ""
+
+
+class UnitIn(Strict):
+    name: Text
+    short_name: str = ""
+    phone: str | None = None
+
+    _phone = field_validator("phone")(_check_phone)
+
+
+class TaxonomiesIn(Strict):
+    categories: list[TaxonIn]
+    life_events: list[TaxonIn]
+    units: list[UnitIn] = []
+
+
+# -- notices.yaml ----------------------------------------------------------------
+
+
+class NoticeIn(Strict):
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    title: Text
+    date: dt.date
+    category: Literal["通知", "公告", "公示", "政策解读", "服务调整"] = "通知"
+    pinned: bool = False
+    expiry_date: dt.date | None = None
+    issuer: str = ""
+    summary: str = ""
+    body: Text
+
+    @model_validator(mode="after")
+    def _expiry_after_date(self) -> NoticeIn:
+        if self.expiry_date and self.expiry_date < self.date:
+            raise ValueError("expiry_date 早于发布日期 date")
+        return self
+
+
+class NoticesIn(Strict):
+    notices: list[NoticeIn]
+
+
+# -- guides/<code>.yaml --------------------------------------------------------------
+
+
+class MaterialIn(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    form: Literal["原件", "复印件", "原件和复印件"] = "原件"
+    copies: Annotated[int, Field(ge=1, le=20)] = 1
+    medium: Literal["纸质", "电子", "纸质或电子"] = "纸质"
+    source: Annotated[str, Field(max_length=120)] = ""
+    required: bool = True
+    condition: Annotated[str, Field(max_length=200)] = ""
+    notes: Annotated[str, Field(max_length=300)] = ""
+    blank_form: str | None = None
+    sample: str | None = None
+
+    @model_validator(mode="after")
+    def _conditional_needs_condition(self) -> MaterialIn:
+        if not self.required and not self.condition:
+            raise ValueError("required: false 的材料必须写 condition（在什么情形下提交）")
+        return self
+
+
+class StepIn(Strict):
+    title: Annotated[str, Field(min_length=1, max_length=40)]
+    description: Text
+
+
+class BasisIn(Strict):
+    document: Annotated[str, Field(min_length=1, max_length=200)]
+    article: Annotated[str, Field(max_length=200)] = ""
+
+
+class FaqIn(Strict):
+    q: Annotated[str, Field(min_length=1, max_length=200)]
+    a: Text
+
+
+class TimeLimitIn(Strict):
+    statutory: str | None = None
+    promised: str | None = None
+    note: Annotated[str, Field(max_length=200)] = ""
+
+    @field_validator("statutory", "promised")
+    @classmethod
+    def _parse(cls, value: str | None) -> str | None:
+        if value is not None:
+            TimeLimit.parse(value)
+        return value
+
+    @field_validator("promised")
+    @classmethod
+    def _promised_not_none(cls, value: str | None) -> str | None:
+        if value is not None and TimeLimit.parse(value).unit == "无":
+            raise ValueError("承诺时限不能为“无”")
+        return value
+
+
+class FeeIn(Strict):
+    standard: Text
+    basis: Text
+
+
+class OnlineIn(Strict):
+    url: HttpUrl | None = None
+    note: Annotated[str, Field(max_length=200)] = ""
+
+
+class PhonesIn(Strict):
+    consultation: str | None = None
+    complaint: str | None = None
+
+    _phones = field_validator("consultation", "complaint")(_check_phone)
+
+
+class PlaceRefIn(Strict):
+    code: Text
+    note: Annotated[str, Field(max_length=200)] = ""
+
+
+class GuideIn(Strict):
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2,6}-[A-Z]{2,4}-\d{3}$")]
+    summary: Annotated[str, Field(max_length=120)] = ""
+    eligibility: str = ""
+    conditions: list[Annotated[str, Field(min_length=1, max_length=300)]] = []
+    legal_basis: list[BasisIn] = []
+    materials: list[MaterialIn] = []
+    steps: list[StepIn] = []
+    time_limit: TimeLimitIn | None = None
+    fee: Literal["不收费"] | FeeIn = "不收费"
+    places: list[str | PlaceRefIn] = []
+    hours_note: Annotated[str, Field(max_length=200)] = ""
+    online: OnlineIn | None = None
+    trips_reason: Annotated[str, Field(max_length=200)] = ""
+    result: Annotated[str, Field(max_length=120)] = ""
+    result_delivery: Annotated[str, Field(max_length=120)] = ""
+    phones: PhonesIn | None = None
+    faq: list[FaqIn] = []
+    related_certificates: list[Annotated[str, Field(pattern=r"^ZM-[NY]-\d{2}$")]] = []
+    related_items: list[str] = []
+    town_item: str | None = None
+    extra_keywords: list[Annotated[str, Field(min_length=1, max_length=20)]] = []
+    last_reviewed: dt.date | None = None
+
+    def place_refs(self) -> list[PlaceRefIn]:
+        return [PlaceRefIn(code=p) if isinstance(p, str) else p for p in self.places]
+
+
+def format_error_location(loc: tuple) -> str:
+    """('materials', 2, 'copies') -> 'materials[2].copies'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("str", "PlaceRefIn", "FeeIn", "literal['不收费']", "function-after[_parse(), str]"):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(文件)"

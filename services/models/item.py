@@ -1,0 +1,293 @@
+"""The service item page: one structured guide (办事指南) per catalog item."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.coded import CodedPage, CodedPageForm
+
+from ..values import PHONE_RE, Audience, ItemType, Level, LimitUnit, OnlineMode, TimeLimit
+
+# The guide's sections in the standard order, with their anchors; the page's
+# table of contents and the print layout both follow it.
+GUIDE_SECTIONS = [
+    ("summary", "事项简介"),
+    ("conditions", "申请条件"),
+    ("materials", "申请材料"),
+    ("steps", "办理流程"),
+    ("time-limit", "办理时限"),
+    ("fee", "收费标准"),
+    ("where", "办理地点和时间"),
+    ("online", "网上办理"),
+    ("result", "办理结果"),
+    ("contact", "咨询与投诉"),
+    ("basis", "设定依据"),
+    ("faq", "常见问题"),
+    ("related", "相关事项与证明"),
+]
+
+
+def _limit_fields(label: str) -> tuple[models.CharField, models.PositiveSmallIntegerField]:
+    unit = models.CharField(f"{label}类型", max_length=8, choices=LimitUnit.choices, blank=True)
+    value = models.PositiveSmallIntegerField(f"{label}天数", null=True, blank=True)
+    return unit, value
+
+
+class ServiceItemPage(CodedPage, Page):
+    """A 为民服务事项 with every field of a provincial guide template."""
+
+    code_pattern = r"^[A-Z]{2,6}-[A-Z]{2,4}-\d{3}$"
+    code_example = "QH-MZ-001"
+
+    category = models.ForeignKey(
+        "services.ServiceCategory", verbose_name="服务分类", on_delete=models.PROTECT, related_name="items"
+    )
+    responsible_unit = models.ForeignKey(
+        "services.ResponsibleUnit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="items"
+    )
+    item_type = models.CharField("事项类型", max_length=12, choices=ItemType.choices)
+    level = models.CharField("办理层级", max_length=4, choices=Level.choices, default=Level.TOWN)
+    audience = models.CharField("服务对象", max_length=8, choices=Audience.choices, default=Audience.PERSON)
+    summary = models.CharField(
+        "一句话简介", max_length=120, blank=True, help_text="用大白话说清是什么事、谁能办，建议不超过60字。"
+    )
+    keywords = models.CharField(
+        "群众常用说法",
+        max_length=300,
+        blank=True,
+        help_text="居民搜索时会用的词，用顿号“、”分隔，例如：低保、吃低保。",
+    )
+    life_events = ParentalManyToManyField(
+        "services.LifeEvent", verbose_name="人生事件", blank=True, related_name="items"
+    )
+
+    eligibility = models.TextField("申请对象", blank=True, help_text="谁可以申请，例如：本镇户籍、年满80周岁的老年人。")
+
+    statutory_limit_unit, statutory_limit_value = _limit_fields("法定时限")
+    promised_limit_unit, promised_limit_value = _limit_fields("承诺时限")
+    time_limit_note = models.CharField("时限说明", max_length=200, blank=True, help_text="例如：公示期不计入办理时限。")
+
+    fee_charged = models.BooleanField("收费", default=False, help_text="不勾选则页面显示“不收费”。")
+    fee_standard = models.CharField("收费标准", max_length=200, blank=True)
+    fee_basis = models.CharField("收费依据", max_length=200, blank=True)
+
+    hours_note = models.CharField(
+        "办理时间补充说明",
+        max_length=200,
+        blank=True,
+        help_text="办理地点的办公时间自动显示，这里只写本事项特有的安排。",
+    )
+
+    online_mode = models.CharField("网上办理", max_length=8, choices=OnlineMode.choices, default=OnlineMode.COUNTER)
+    online_url = models.URLField("网上办理地址", blank=True, help_text="不填则使用站点设置中的政务服务网地址。")
+    online_note = models.CharField(
+        "网上办理说明", max_length=200, blank=True, help_text="例如：在“XX政务服务”APP搜索事项名称。"
+    )
+    max_trips = models.PositiveSmallIntegerField("最多跑几次", default=0)
+    trips_reason = models.CharField(
+        "需要到现场的原因", max_length=200, blank=True, help_text="最多跑次数不为 0 时必填。"
+    )
+
+    result_name = models.CharField(
+        "办理结果", max_length=120, blank=True, help_text="例如：《最低生活保障证》、补贴发放到社保卡。"
+    )
+    result_delivery = models.CharField(
+        "结果送达", max_length=120, blank=True, help_text="例如：窗口领取、邮寄、直接打卡发放。"
+    )
+
+    consultation_phone = models.CharField("咨询电话", max_length=32, blank=True)
+    complaint_phone = models.CharField("监督投诉电话", max_length=32, blank=True)
+
+    related_certificates = ParentalManyToManyField(
+        "services.CertificateEntryPage", verbose_name="相关证明事项", blank=True, related_name="related_items"
+    )
+    related_items = ParentalManyToManyField("self", verbose_name="相关事项", blank=True, symmetrical=False)
+    town_item = models.ForeignKey(
+        "self",
+        verbose_name="对应镇级事项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="village_items",
+        help_text="村级代办事项填写：村（社区）代办后转到哪个镇级事项办理。",
+    )
+    last_reviewed = models.DateField("最近审核日期", null=True, blank=True)
+
+    base_form_class = CodedPageForm
+    parent_page_types = ["services.ServiceIndexPage"]
+    subpage_types: list[str] = []
+
+    basics_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("code"), FieldPanel("category")]),
+                FieldPanel("responsible_unit"),
+                FieldRowPanel([FieldPanel("item_type"), FieldPanel("level"), FieldPanel("audience")]),
+            ],
+            heading="事项信息",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("keywords"),
+        FieldPanel("life_events", widget=forms.CheckboxSelectMultiple),
+    ]
+    applying_panels = [
+        FieldPanel("eligibility"),
+        InlinePanel("conditions", heading="受理条件", label="条件"),
+        InlinePanel("materials", heading="申请材料", label="材料"),
+    ]
+    handling_panels = [
+        InlinePanel("steps", heading="办理流程", label="环节"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("statutory_limit_unit"), FieldPanel("statutory_limit_value")]),
+                FieldRowPanel([FieldPanel("promised_limit_unit"), FieldPanel("promised_limit_value")]),
+                FieldPanel("time_limit_note"),
+            ],
+            heading="办理时限",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("fee_charged"), FieldRowPanel([FieldPanel("fee_standard"), FieldPanel("fee_basis")])],
+            heading="收费",
+        ),
+        InlinePanel("item_places", heading="办理地点", label="地点"),
+        FieldPanel("hours_note"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("online_mode"), FieldPanel("online_url")]),
+                FieldPanel("online_note"),
+                FieldRowPanel([FieldPanel("max_trips"), FieldPanel("trips_reason")]),
+            ],
+            heading="网上办理与跑动次数",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("result_name"), FieldPanel("result_delivery")])], heading="办理结果"
+        ),
+    ]
+    contact_panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("consultation_phone"), FieldPanel("complaint_phone")])], heading="咨询与投诉"
+        ),
+        InlinePanel("legal_bases", heading="设定依据", label="依据"),
+        InlinePanel("faqs", heading="常见问题", label="问答"),
+    ]
+    relation_panels = [
+        FieldPanel("town_item"),
+        FieldPanel("related_items"),
+        FieldPanel("related_certificates", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("last_reviewed"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(basics_panels, heading="基本信息"),
+            ObjectList(applying_panels, heading="申请条件与材料"),
+            ObjectList(handling_panels, heading="办理"),
+            ObjectList(contact_panels, heading="咨询、依据与问答"),
+            ObjectList(relation_panels, heading="关联与审核"),
+            ObjectList(Page.promote_panels, heading="推广"),
+            ObjectList(Page.settings_panels, heading="设置"),
+        ]
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code"),
+        index.SearchField("summary"),
+        index.SearchField("keywords"),
+        index.SearchField("eligibility"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+        index.RelatedFields("conditions", [index.SearchField("text")]),
+        index.RelatedFields("materials", [index.SearchField("name")]),
+        index.RelatedFields("faqs", [index.SearchField("question"), index.SearchField("answer")]),
+        index.FilterField("level"),
+        index.FilterField("item_type"),
+        index.FilterField("online_mode"),
+    ]
+
+    class Meta:
+        verbose_name = "服务事项"
+        verbose_name_plural = "服务事项"
+
+    # -- derived values -------------------------------------------------
+
+    @property
+    def statutory_limit(self) -> TimeLimit | None:
+        return self._limit(self.statutory_limit_unit, self.statutory_limit_value)
+
+    @property
+    def promised_limit(self) -> TimeLimit | None:
+        return self._limit(self.promised_limit_unit, self.promised_limit_value)
+
+    @staticmethod
+    def _limit(unit: str, value: int | None) -> TimeLimit | None:
+        return TimeLimit(unit, value) if unit else None
+
+    @property
+    def fee_display(self) -> str:
+        return self.fee_standard if self.fee_charged else "不收费"
+
+    def keyword_list(self) -> list[str]:
+        text = self.keywords
+        for sep in "，,|;；\n":
+            text = text.replace(sep, "、")
+        return [word.strip() for word in text.split("、") if word.strip()]
+
+    def places_in_order(self) -> list:
+        return [row.place.specific for row in self.item_places.all()]
+
+    def main_place(self):
+        first = self.item_places.first()
+        return first.place.specific if first else None
+
+    def effective_online_url(self, town_settings=None) -> str:
+        if self.online_url:
+            return self.online_url
+        return getattr(town_settings, "online_service_url", "") or ""
+
+    def is_fully_online(self) -> bool:
+        return self.online_mode == OnlineMode.FULLY_ONLINE
+
+    # -- validation -----------------------------------------------------
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for prefix, label in (("statutory", "法定时限"), ("promised", "承诺时限")):
+            unit = getattr(self, f"{prefix}_limit_unit")
+            value = getattr(self, f"{prefix}_limit_value")
+            if unit in (LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS) and not value:
+                errors[f"{prefix}_limit_value"] = f"{label}按{unit}计算时请填写天数"
+            if unit in (LimitUnit.IMMEDIATE, LimitUnit.NONE, "") and value:
+                errors[f"{prefix}_limit_value"] = f"{label}为“{unit or '未填写'}”时不填天数"
+        if self.promised_limit_unit == LimitUnit.NONE:
+            errors["promised_limit_unit"] = "承诺时限不能为“无”，请填写天数或“即办”"
+        if self.fee_charged:
+            if not self.fee_standard.strip():
+                errors["fee_standard"] = "收费事项必须写明收费标准"
+            if not self.fee_basis.strip():
+                errors["fee_basis"] = "收费事项必须写明收费依据"
+        if self.online_mode == OnlineMode.FULLY_ONLINE and self.max_trips != 0:
+            errors["max_trips"] = "全程网办的事项最多跑 0 次"
+        for field in ("consultation_phone", "complaint_phone"):
+            value = getattr(self, field)
+            if value and not PHONE_RE.match(value):
+                errors[field] = "电话格式应为“区号-号码”（如 0517-86810000）、手机号或 12345"
+        if self.level == Level.TOWN and self.town_item_id:
+            errors["town_item"] = "只有村级代办事项才填写对应的镇级事项"
+        if self.town_item_id and self.town_item_id == self.pk:
+            errors["town_item"] = "不能指向自己"
+        if errors:
+            raise ValidationError(errors)
