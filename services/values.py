@@ -94,22 +94,24 @@ class TimeLimit:
         return self.unit == LimitUnit.IMMEDIATE
 
     def max_calendar_days(self) -> float | None:
-        """Upper bound in calendar days, for comparing limits stated in different units.
+        """Longest calendar span the limit can cover; weekends counted, holidays ignored.
 
-        N working days span at most N * 7/5 calendar days plus a weekend; holidays
-        are ignored, which is the usual reading of guide-writing rules.
+        N working days started on a Saturday span N + 2 * ceil(N / 5) calendar days.
         """
         if self.unit == LimitUnit.IMMEDIATE:
             return 0
         if self.unit == LimitUnit.CALENDAR_DAYS:
             return float(self.value or 0)
         if self.unit == LimitUnit.WORKING_DAYS:
-            return (self.value or 0) * 7 / 5 + 2
+            n = self.value or 0
+            return float(n + 2 * -(-n // 5))
         return None
 
     def min_calendar_days(self) -> float | None:
+        """Shortest calendar span: N working days started on a Monday, N + 2 * floor((N - 1) / 5)."""
         if self.unit == LimitUnit.WORKING_DAYS:
-            return float(self.value or 0)
+            n = self.value or 0
+            return float(n + 2 * ((n - 1) // 5)) if n else 0.0
         return self.max_calendar_days()
 
     def exceeds(self, other: TimeLimit) -> bool:

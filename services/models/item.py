@@ -260,6 +260,16 @@ class ServiceItemPage(CodedPage, Page):
     def is_fully_online(self) -> bool:
         return self.online_mode == OnlineMode.FULLY_ONLINE
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            sections=GUIDE_SECTIONS,
+            village_items=self.village_items.live().order_by("path"),
+            related_items=self.related_items.live().order_by("path"),
+            related_certificates=self.related_certificates.live().order_by("path"),
+        )
+        return context
+
     # -- validation -----------------------------------------------------
 
     def clean(self) -> None:

@@ -1,0 +1,47 @@
+"""Small presentation helpers shared by every template."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """'0517-86810000' -> 'tel:051786810000' for a tap-to-call link."""
+    return "tel:" + re.sub(r"[^\d+]", "", phone or "")
+
+
+@register.simple_tag(takes_context=True)
+def town_settings(context):
+    """The TownSettings of the current site (None outside a request)."""
+    from home.models import TownSettings
+
+    request = context.get("request")
+    if request is None:
+        return None
+    return TownSettings.for_request(request)
+
+
+@register.simple_tag(takes_context=True)
+def section_url(context, model_path: str) -> str:
+    """URL of a top-level section (e.g. 'services.ServiceIndexPage') on the current site."""
+    from django.apps import apps
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return ""
+    model = apps.get_model(model_path)
+    page = model.objects.live().descendant_of(site.root_page).first()
+    return page.get_url(request) if page else ""
+
+
+@register.filter
+def online_url(item, town) -> str:
+    """An item's own online address, else the town's service portal."""
+    return item.effective_online_url(town)
