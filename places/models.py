@@ -6,12 +6,13 @@ import datetime as dt
 from functools import cached_property
 
 from django import forms
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, RevisionMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -193,8 +194,10 @@ class OpeningPeriod(Orderable):
 
 
 @register_snippet
-class SpecialDay(models.Model):
+class SpecialDay(RevisionMixin, models.Model):
     """A public holiday or a make-up workday (调休上班), shared by every place."""
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="special_day")
 
     date = models.DateField("日期", unique=True)
     name = models.CharField("名称", max_length=40, help_text="例如：国庆节、国庆节调休上班")
@@ -216,6 +219,10 @@ class SpecialDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def clean(self) -> None:
         if not self.closed and self.follows_weekday is None:

@@ -129,3 +129,18 @@ def test_taxonomies_and_town_settings_are_editable(admin_client, site):
     settings_url = reverse("wagtailsettings:edit", args=["home", "townsettings", site.pk])
     html = admin_client.get(settings_url).content.decode()
     assert "清河镇便民服务网" in html and "监督投诉电话" in html
+
+
+def test_editing_a_category_keeps_a_revision(admin_client):
+    from services.models import ServiceCategory
+
+    category = ServiceCategory.objects.get(slug="marriage")
+    url = reverse("wagtailsnippets_services_servicecategory:edit", args=[category.pk])
+    data = read_form(admin_client.get(url).content.decode(), "w-editor-form")
+    assert data, "snippet edit form not found"
+    data["description"] = ["结婚、离婚登记和婚姻档案查询。"]
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert category.description == "结婚、离婚登记和婚姻档案查询。"
+    assert category.revisions.count() == 1

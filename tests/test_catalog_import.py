@@ -282,3 +282,38 @@ def test_bad_guides_are_refused(content_copy, label, text, message):
         call_command("load_catalog", content=str(content_copy), stdout=io.StringIO(), stderr=(err := io.StringIO()))
     assert message in err.getvalue()
     assert snapshot() == before
+
+
+def test_migrations_match_the_models():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_a_second_town_loads_into_its_own_site(catalog_copy, content_copy):
+    from wagtail.models import Site
+
+    from home.models import HomePage
+
+    town = content_copy / "town.yaml"
+    town.write_text(
+        town.read_text(encoding="utf-8").replace("town_name: 清河镇", "town_name: 柳河镇"), encoding="utf-8"
+    )
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="柳河镇", slug="liuhe"))
+    other = Site.objects.create(hostname="liuhe.example.cn", port=80, root_page=home)
+    first_town_items = ServiceItemPage.objects.count()
+
+    output = load(catalog_copy, content=content_copy, site="liuhe.example.cn")
+
+    assert "service items: 147 created" in output
+    assert ServiceItemPage.objects.descendant_of(home).count() == 147
+    assert ServiceItemPage.objects.count() == first_town_items + 147
+    assert TownSettings.for_site(other).town_name == "柳河镇"
+    default = Site.objects.get(is_default_site=True)
+    assert TownSettings.for_site(default).town_name == "清河镇"
+
+
+def test_an_unknown_site_is_refused():
+    with pytest.raises(CommandError, match="找不到站点"):
+        load(site="nowhere.example.cn")

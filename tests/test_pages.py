@@ -223,3 +223,28 @@ def test_search_page_without_javascript(client):
     text = text_of(get(client, "/search/?q=结婚登记"))
     assert "内地居民结婚登记" in text
     get(client, "/search/?q=" + "低" * 10_000)
+
+
+def test_place_extra_phones_and_directions_are_shown(client):
+    point = PlacePage.objects.get(code="OF-V05")
+    point.extra_phones = "13800000000、0517-86820199"
+    point.directions = "村部东侧，公交3路河东站下车"
+    point.save_revision().publish()
+    text = text_of(get(client, point.url))
+    assert "0517-86820105 、 13800000000 、 0517-86820199" in text
+    assert "村部东侧，公交3路河东站下车" in text
+
+
+def test_notice_attachments_are_listed(client):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from notices.models import NoticeAttachment
+
+    document = Document(title="缴费标准表")
+    document.file.save("fees.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    notice = NoticePage.objects.get(slug="2027-resident-medical-insurance-payment")
+    notice.attachments = [NoticeAttachment(document=document, title="2027年度缴费标准表")]
+    notice.save_revision().publish()
+    html = get(client, notice.url)
+    assert "2027年度缴费标准表" in html and "（PDF）" in html and document.url in html

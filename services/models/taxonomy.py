@@ -6,12 +6,14 @@ entries in the admin without a release.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 
-class OrderedTaxonomy(index.Indexed, models.Model):
+class OrderedTaxonomy(RevisionMixin, index.Indexed, models.Model):
     name = models.CharField("名称", max_length=64, unique=True)
     slug = models.SlugField(
         "网址标识",
@@ -33,9 +35,15 @@ class OrderedTaxonomy(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def revisions(self):
+        return self._revisions
+
 
 class ServiceCategory(OrderedTaxonomy):
     """One of the service categories residents browse by (社会救助, 户籍证照 …)."""
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="service_category")
 
     class Meta(OrderedTaxonomy.Meta):
         verbose_name = "服务分类"
@@ -45,13 +53,17 @@ class ServiceCategory(OrderedTaxonomy):
 class LifeEvent(OrderedTaxonomy):
     """A moment in life that brings residents to several items at once (生育收养 …)."""
 
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="life_event")
+
     class Meta(OrderedTaxonomy.Meta):
         verbose_name = "人生事件"
         verbose_name_plural = "人生事件"
 
 
-class ResponsibleUnit(index.Indexed, models.Model):
+class ResponsibleUnit(RevisionMixin, index.Indexed, models.Model):
     """The unit answerable for an item (实施主体). Later the anchor of department rights."""
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="responsible_unit")
 
     name = models.CharField("单位名称", max_length=80, unique=True)
     short_name = models.CharField("简称", max_length=32, blank=True, help_text="窗口牌和明白纸上用的简称，可不填。")
@@ -67,3 +79,7 @@ class ResponsibleUnit(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
