@@ -45,6 +45,19 @@ class TownSettings(BaseSiteSetting):
         verbose_name = "本镇设置"
 
 
+class SectionPage(Page):
+    """A top-level section directly below a town's home page, one of each kind."""
+
+    intro = models.TextField("导语", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(Page):
     """Search first, then categories, life events, notices and the hall's contacts."""
 

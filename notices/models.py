@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.models import SectionPage
+
 
 class NoticeCategory(models.TextChoices):
     NOTICE = "通知", "通知"
@@ -22,16 +24,12 @@ class NoticeCategory(models.TextChoices):
     SERVICE_CHANGE = "服务调整", "服务调整"
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(SectionPage):
     """通知公告 listing: pinned first, newest next, expired ones left out."""
 
-    intro = models.TextField("导语", blank=True)
     per_page = 20
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["notices.NoticePage"]
-    parent_page_types = ["home.HomePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "通知公告栏目"

@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from home.coded import CodedPage, CodedPageForm
+from home.models import SectionPage
 
 from .hours import WEEKDAY_NAMES, OpenStatus, Period, SpecialDayRule, open_status, weekly_lines
 
@@ -30,15 +31,10 @@ class PlaceKind(models.TextChoices):
     VILLAGE_POINT = "village_point", "村（社区）便民服务站"
 
 
-class PlaceIndexPage(Page):
+class PlaceIndexPage(SectionPage):
     """办事地点: every place of service in the town, grouped by kind."""
 
-    intro = models.TextField("导语", blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["places.PlacePage"]
-    parent_page_types = ["home.HomePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "办事地点目录"

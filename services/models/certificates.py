@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.coded import CodedPage, CodedPageForm
+from home.models import SectionPage
 
 
 class CertificateListKind(models.TextChoices):
@@ -20,15 +21,10 @@ class CertificateListKind(models.TextChoices):
 LIST_CODES = {CertificateListKind.MAY_ISSUE: "ZM-Y", CertificateListKind.MUST_NOT_ISSUE: "ZM-N"}
 
 
-class CertificateIndexPage(Page):
+class CertificateIndexPage(SectionPage):
     """证明事项清单: both lists on one scannable page."""
 
-    intro = models.TextField("导语", blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["services.CertificateListPage"]
-    parent_page_types = ["home.HomePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "证明事项清单目录"

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Page
 
+from home.models import SectionPage
+
+from ..values import Level
 from .taxonomy import LifeEvent, ServiceCategory
 
 
-class ServiceIndexPage(RoutablePageMixin, Page):
+class ServiceIndexPage(RoutablePageMixin, SectionPage):
     """为民服务事项 directory; items live directly below it."""
 
-    intro = models.TextField("导语", blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["services.ServiceItemPage"]
-    parent_page_types = ["home.HomePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = "服务事项目录"
@@ -46,44 +41,25 @@ class ServiceIndexPage(RoutablePageMixin, Page):
     def directory(self, request):
         return self.render(request, context_overrides={"groups": self.categories_with_items()})
 
-    @path("category/<slug:slug>/")
-    def by_category(self, request, slug: str):
-        category = get_object_or_404(ServiceCategory, slug=slug)
+    def render_list(self, request, heading: str, description: str, items):
         return self.render(
             request,
             template="services/service_list_page.html",
-            context_overrides={
-                "heading": category.name,
-                "description": category.description,
-                "listed_items": self.items().filter(category=category),
-            },
+            context_overrides={"heading": heading, "description": description, "listed_items": items},
         )
+
+    @path("category/<slug:slug>/")
+    def by_category(self, request, slug: str):
+        category = get_object_or_404(ServiceCategory, slug=slug)
+        return self.render_list(request, category.name, category.description, self.items().filter(category=category))
 
     @path("life-event/<slug:slug>/")
     def by_life_event(self, request, slug: str):
         event = get_object_or_404(LifeEvent, slug=slug)
-        return self.render(
-            request,
-            template="services/service_list_page.html",
-            context_overrides={
-                "heading": event.name,
-                "description": event.description,
-                "listed_items": self.items().filter(life_events=event),
-            },
-        )
+        return self.render_list(request, event.name, event.description, self.items().filter(life_events=event))
 
     @path("level/<str:level>/")
     def by_level(self, request, level: str):
-        from ..values import Level
-
         if level not in Level.values:
             raise Http404("没有这个办理层级")
-        return self.render(
-            request,
-            template="services/service_list_page.html",
-            context_overrides={
-                "heading": Level(level).label,
-                "description": "",
-                "listed_items": self.items().filter(level=level),
-            },
-        )
+        return self.render_list(request, Level(level).label, "", self.items().filter(level=level))
