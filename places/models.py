@@ -41,7 +41,7 @@ class PlaceIndexPage(SectionPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        places = PlacePage.objects.live().descendant_of(self).order_by("path")
+        places = PlacePage.objects.live().descendant_of(self).order_by("path").prefetch_related("opening_periods")
         context["groups"] = [
             (label, [p for p in places if p.kind == kind and kind != PlaceKind.WINDOW])
             for kind, label in PlaceKind.choices

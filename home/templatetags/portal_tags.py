@@ -29,16 +29,21 @@ def town_settings(context):
 
 @register.simple_tag(takes_context=True)
 def section_url(context, model_path: str) -> str:
-    """URL of a top-level section (e.g. 'services.ServiceIndexPage') on the current site."""
+    """URL of a top-level section (e.g. 'services.ServiceIndexPage') on the current site.
+
+    Memoised on the request: the header asks for every section on every page.
+    """
     from django.apps import apps
 
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return ""
-    model = apps.get_model(model_path)
-    page = model.objects.live().descendant_of(site.root_page).first()
-    return page.get_url(request) if page else ""
+    cache = request.__dict__.setdefault("_section_urls", {})
+    if model_path not in cache:
+        page = apps.get_model(model_path).objects.live().descendant_of(site.root_page).first()
+        cache[model_path] = page.get_url(request) if page else ""
+    return cache[model_path]
 
 
 @register.filter
