@@ -30,6 +30,11 @@ class TownSettings(BaseSiteSetting):
     online_service_name = models.CharField("政务服务网名称", max_length=60, blank=True)
     online_service_url = models.URLField("政务服务网地址", blank=True, help_text="事项未单独填写网办地址时使用。")
     footer_note = models.CharField("页脚说明", max_length=200, blank=True, help_text="例如主办单位、备案号。")
+    show_demo_notice = models.BooleanField(
+        "显示“演示数据”提示",
+        default=False,
+        help_text="勾选后每个页面和明白纸都显示“本站为演示数据”。正式上线前请取消。",
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("town_name"), FieldPanel("portal_title")], heading="名称"),
@@ -39,6 +44,7 @@ class TownSettings(BaseSiteSetting):
         ),
         MultiFieldPanel([FieldPanel("online_service_name"), FieldPanel("online_service_url")], heading="网上办理"),
         FieldPanel("footer_note"),
+        FieldPanel("show_demo_notice"),
     ]
 
     class Meta:
