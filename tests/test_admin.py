@@ -44,6 +44,15 @@ def test_edit_page_shows_the_guide_tabs(admin_client):
         assert tab in html
     for label in ("一句话简介", "受理条件", "申请材料", "办理流程", "最多跑几次", "监督投诉电话", "常见问题"):
         assert label in html
+    assert "质量检查" in html
+
+
+def test_edit_form_lists_the_guides_quality_problems(admin_client):
+    page = ServiceItemPage.objects.get(code="QH-HY-003")
+    page.summary = "长" * 65
+    page.save_revision()  # a draft: the panel checks the revision being edited
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "summary：一句话简介 65 字，超过 60 字" in html
 
 
 def test_editor_edits_and_publishes_a_service_item(client, editor):

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from home.coded import CodedPage, CodedPageForm
 
+from ..panels import GuideQualityPanel
 from ..values import PHONE_RE, Audience, ItemType, Level, LimitUnit, OnlineMode, TimeLimit
 
 # The guide's sections in the standard order, with their anchors; the page's
@@ -131,6 +132,7 @@ class ServiceItemPage(CodedPage, Page):
     subpage_types: list[str] = []
 
     basics_panels = [
+        GuideQualityPanel(heading="质量检查"),
         *Page.content_panels,
         MultiFieldPanel(
             [
