@@ -73,7 +73,10 @@ def test_village_items_are_handled_at_village_points_and_feed_a_town_item():
     # (e.g. policy agricultural insurance, which goes to the insurer).
     assert len(fed) >= len(village) - 2
     for item in village:
-        assert "代" in " ".join(texts(item)), f"{item.code} does not say what the village point does for the resident"
+        notes = [row.note for row in item.item_places.all() if row.note]
+        described = " ".join([*notes, item.summary, *(s.description for s in item.steps.all())])
+        assert notes, f"{item.code} does not say what the village point does for the resident"
+        assert re.search(r"便民服务站|村（社区）|工作人员", described), item.code
 
 
 def test_items_go_to_the_window_of_their_category():

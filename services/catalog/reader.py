@@ -119,9 +119,10 @@ def read_catalog(
 
     offices = _read_offices(catalog_dir / "offices.csv", problems)
     served = {dept for office in offices for dept in office.departments}
-    items = _read_items(catalog_dir / "service-items.csv", categories, life_events, served, problems)
-    item_codes = {i.code for i in items}
-    certificates = _read_certificates(catalog_dir / "certificates.csv", item_codes, problems)
+    items, listed_items = _read_items(catalog_dir / "service-items.csv", categories, life_events, served, problems)
+    # Cross-checks use every code the file lists, valid row or not, so that a
+    # bad row is reported once rather than again by everything that refers to it.
+    certificates = _read_certificates(catalog_dir / "certificates.csv", listed_items, problems)
     if taxonomies:
         _check_unique([(c.name, 0) for c in taxonomies.categories], "taxonomies.yaml", "分类名称", problems)
         _check_unique([(c.slug, 0) for c in taxonomies.categories], "taxonomies.yaml", "分类网址标识", problems)
@@ -132,7 +133,9 @@ def read_catalog(
     if town and offices and town.hall not in office_codes:
         problems.add("town.yaml", None, f"hall: {town.hall} 不在 offices.csv 中")
 
-    guides = _read_guides(content_dir / "guides", items, office_codes, {c.code for c in certificates}, problems)
+    guides = _read_guides(
+        content_dir / "guides", items, listed_items, office_codes, {c.code for c in certificates}, problems
+    )
     problems.raise_if_any()
     items = [ItemRecord(**{**item.__dict__, "guide": guides.get(item.code)}) for item in items]
     return Catalog(items, certificates, offices, town, taxonomies, notices, content_dir)
@@ -183,7 +186,8 @@ def _check_unique(values: list[tuple[str, int]], file: str, label: str, problems
             seen[value] = line
 
 
-def _read_items(path, categories, life_events, served, problems) -> list[ItemRecord]:
+def _read_items(path, categories, life_events, served, problems) -> tuple[list[ItemRecord], set[str]]:
+    """Valid item records, and every code the file lists (valid rows or not)."""
     rows = read_table(path, ITEM_COLUMNS, problems)
     items: list[ItemRecord] = []
     for row in rows:
@@ -192,7 +196,7 @@ def _read_items(path, categories, life_events, served, problems) -> list[ItemRec
             items.append(item)
     _check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
     _check_unique([(r["name"], r.line) for r in rows if r["name"]], path.name, "事项名称", problems)
-    return items
+    return items, {r["code"] for r in rows if r["code"]}
 
 
 def _item_from_row(row: Row, path, categories, life_events, served, problems) -> ItemRecord | None:
@@ -340,10 +344,11 @@ def expand_place_codes(pattern: str, office_codes: Iterable[str]) -> list[str]:
     return sorted(code for code in office_codes if fnmatch.fnmatchcase(code, pattern))
 
 
-def _read_guides(guide_dir: Path, items, office_codes, cert_codes, problems) -> dict[str, GuideIn]:
+def _read_guides(guide_dir: Path, items, listed_items, office_codes, cert_codes, problems) -> dict[str, GuideIn]:
     if not guide_dir.is_dir():
         return {}
     by_code = {i.code: i for i in items}
+    invalid_rows = set(listed_items) - set(by_code)
     guides: dict[str, GuideIn] = {}
     for path in sorted(guide_dir.glob("*.yaml")):
         guide = _read_yaml_model(path, GuideIn, problems)
@@ -354,7 +359,8 @@ def _read_guides(guide_dir: Path, items, office_codes, cert_codes, problems) -> 
             continue
         item = by_code.get(guide.code)
         if item is None:
-            problems.add(path, None, f"编码 {guide.code} 不在 service-items.csv 中")
+            if guide.code not in invalid_rows:
+                problems.add(path, None, f"编码 {guide.code} 不在 service-items.csv 中")
             continue
         for ref in guide.place_refs():
             if not expand_place_codes(ref.code, office_codes):
@@ -363,12 +369,16 @@ def _read_guides(guide_dir: Path, items, office_codes, cert_codes, problems) -> 
             if code not in cert_codes:
                 problems.add(path, None, f"related_certificates: {code} 不在 certificates.csv 中")
         for code in guide.related_items:
+            if code in invalid_rows:
+                continue
             if code not in by_code or code == guide.code:
                 problems.add(path, None, f"related_items: {code} 不是另一个已有事项")
         if guide.town_item is not None:
             target = by_code.get(guide.town_item)
             if item.level != Level.VILLAGE:
                 problems.add(path, None, "town_item 只用于村级代办事项")
+            elif guide.town_item in invalid_rows:
+                pass
             elif target is None or target.level != Level.TOWN:
                 problems.add(path, None, f"town_item: {guide.town_item} 不是已有的镇级事项")
         for attr in ("blank_form", "sample"):

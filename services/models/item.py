@@ -267,7 +267,7 @@ class ServiceItemPage(CodedPage, Page):
         context.update(
             sections=GUIDE_SECTIONS,
             village_items=self.village_items.live().order_by("path"),
-            related_items=self.related_items.live().order_by("path"),
+            related_items=self.related_items.live().exclude(pk=self.town_item_id or 0).order_by("path"),
             related_certificates=self.related_certificates.live().order_by("path"),
         )
         return context
