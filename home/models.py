@@ -30,6 +30,12 @@ class TownSettings(BaseSiteSetting):
     online_service_name = models.CharField("政务服务网名称", max_length=60, blank=True)
     online_service_url = models.URLField("政务服务网地址", blank=True, help_text="事项未单独填写网办地址时使用。")
     footer_note = models.CharField("页脚说明", max_length=200, blank=True, help_text="例如主办单位、备案号。")
+    hot_words = models.CharField(
+        "热搜词",
+        max_length=200,
+        blank=True,
+        help_text="首页搜索框下显示的热搜词，用顿号分隔；不填则按近30天的搜索记录自动生成。",
+    )
     show_demo_notice = models.BooleanField(
         "显示“演示数据”提示",
         default=False,
@@ -43,12 +49,22 @@ class TownSettings(BaseSiteSetting):
             heading="服务中心与电话",
         ),
         MultiFieldPanel([FieldPanel("online_service_name"), FieldPanel("online_service_url")], heading="网上办理"),
+        FieldPanel("hot_words"),
         FieldPanel("footer_note"),
         FieldPanel("show_demo_notice"),
     ]
 
     class Meta:
         verbose_name = "本镇设置"
+
+
+def hot_words_for(request, count: int = 8) -> list[str]:
+    """Editor-set hot words, else the most searched queries that found something."""
+    from search.service import computed_hot_words
+
+    town = TownSettings.for_request(request)
+    words = [w.strip() for w in town.hot_words.replace("，", "、").split("、") if w.strip()]
+    return words[:count] or computed_hot_words(count)
 
 
 class SectionPage(Page):
@@ -100,5 +116,6 @@ class HomePage(Page):
             categories=ServiceCategory.objects.all(),
             life_events=LifeEvent.objects.all(),
             latest_notices=NoticePage.current().descendant_of(self)[:6] if notices else [],
+            hot_words=hot_words_for(request),
         )
         return context

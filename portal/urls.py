@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("api/search/", search_views.api_search, name="api_search"),
+    path("api/search/suggest/", search_views.api_suggest, name="api_suggest"),
 ]
 
 if settings.DEBUG:

@@ -1,27 +1,103 @@
-"""Resident search page.
-
-Until the Chinese-aware search lands this uses Wagtail's own database search,
-so the header search box already leads somewhere useful.
-"""
+"""Resident search page and the JSON endpoints; thin wrappers over search.service."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from wagtail.models import Page, Site
+from django_ratelimit.decorators import ratelimit
+from wagtail.models import Site
 
-MAX_QUERY_LENGTH = 100
+from .documents import SITE_ROOT_PATH_LENGTH
+from .models import DOC_TYPES
+from .service import search as run_search
+from .service import suggestions
+
+API_RATE = "60/m"  # per client address; a resident typing fast stays well under it
+FACET_GROUPS = [("category", "分类"), ("life_events", "人生事件"), ("level", "办理层级"), ("online", "网上办理")]
+
+PER_PAGE = 10
+FILTERS = ("doc_type", "category", "life_events", "level", "online")
+
+
+def _services_url(request: HttpRequest) -> str:
+    from services.models import ServiceIndexPage
+
+    site = Site.find_for_request(request)
+    index = ServiceIndexPage.objects.live().descendant_of(site.root_page).first() if site else None
+    return index.get_url(request) if index else ""
+
+
+def hot_words_for(request: HttpRequest) -> list[str]:
+    from home.models import hot_words_for as town_hot_words
+
+    return town_hot_words(request)
+
+
+def site_root_path(site: Site | None) -> str:
+    if site is None:
+        site = Site.objects.get(is_default_site=True)
+    return site.root_page.path[:SITE_ROOT_PATH_LENGTH]
+
+
+def _limit(request: HttpRequest, default: int = 10) -> int:
+    try:
+        return max(1, min(int(request.GET.get("limit", default)), 50))
+    except ValueError:
+        return default
+
+
+def too_many_requests() -> JsonResponse:
+    return JsonResponse(
+        {"error": "请求太频繁，请稍后再试。", "retry_after_seconds": 60},
+        status=429,
+        headers={"Retry-After": "60"},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@ratelimit(key="ip", rate=API_RATE, block=False)
+def api_search(request: HttpRequest) -> JsonResponse:
+    if getattr(request, "limited", False):
+        return too_many_requests()
+    response = run_search(
+        request.GET.get("q", ""), site_root_path(Site.find_for_request(request)), limit=_limit(request)
+    )
+    return JsonResponse(response.as_json(), json_dumps_params={"ensure_ascii": False})
+
+
+@ratelimit(key="ip", rate=API_RATE, block=False)
+def api_suggest(request: HttpRequest) -> JsonResponse:
+    if getattr(request, "limited", False):
+        return too_many_requests()
+    query = request.GET.get("q", "")
+    items = suggestions(query, site_root_path(Site.find_for_request(request)), limit=_limit(request, 8))
+    return JsonResponse({"query": query[:100], "suggestions": items}, json_dumps_params={"ensure_ascii": False})
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    if query:
-        site = Site.find_for_request(request)
-        pages = Page.objects.live().public()
-        if site is not None:
-            pages = pages.descendant_of(site.root_page)
-        results = pages.specific().search(query)
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "search/search.html", {"search_query": query, "results": page})
+    filters = {name: request.GET[name] for name in FILTERS if request.GET.get(name)}
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    response = run_search(
+        request.GET.get("q", ""),
+        site_root_path(Site.find_for_request(request)),
+        filters=filters,
+        limit=PER_PAGE,
+        offset=(page_number - 1) * PER_PAGE,
+    )
+    paginator = Paginator(range(response.total), PER_PAGE)
+    context = {
+        "search_query": response.query,
+        "response": response,
+        "results": response.results,
+        "page_obj": paginator.get_page(page_number) if response.total else None,
+        "filters": filters,
+        "doc_types": DOC_TYPES,
+        "facet_groups": FACET_GROUPS,
+        "hot_words": hot_words_for(request),
+        "services_url": _services_url(request),
+    }
+    return TemplateResponse(request, "search/search.html", context)

@@ -50,3 +50,18 @@ def section_url(context, model_path: str) -> str:
 def online_url(item, town) -> str:
     """An item's own online address, else the town's service portal."""
     return item.effective_online_url(town)
+
+
+@register.filter
+def get_item(mapping, key):
+    """Dictionary lookup in templates: {{ facets|get_item:name }}."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def query_with(request, **changes) -> str:
+    """The current query string with some parameters replaced."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()

@@ -19,3 +19,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Rate limits are exercised by their own test, which turns them back on.
+RATELIMIT_ENABLE = False

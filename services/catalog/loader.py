@@ -24,6 +24,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from home.models import HomePage, TownSettings
 from notices.models import NoticeIndexPage, NoticePage
 from places.models import PlaceIndexPage, PlacePage
+from search import indexing as search_indexing
 
 from ..models import (
     CertificateEntryPage,
@@ -93,10 +94,13 @@ class CatalogLoader:
         try:
             # Each page is saved several times while loading; index its
             # references once at the end instead of after every save.
-            with transaction.atomic(), disable_reference_index_auto_update():
+            with transaction.atomic(), disable_reference_index_auto_update(), search_indexing.suspended():
                 self._load()
                 for page in {p.pk: p for p in self._touched}.values():
                     ReferenceIndex.create_or_update_for_object(page)
+                if self.report.changed:
+                    # One consistent pass, with the vocabulary of the whole new catalog.
+                    search_indexing.rebuild()
                 if dry_run:
                     raise DryRunRollback
         except DryRunRollback:
@@ -119,6 +123,7 @@ class CatalogLoader:
         self._items(sections["services"])
         self._town_settings()
         self._notices(sections["notices"])
+        self._synonyms()
         self._warn_missing()
 
     # -- taxonomies and settings ------------------------------------------------
@@ -355,6 +360,20 @@ class CatalogLoader:
             page.save_revision().publish()
             index.refresh_from_db()
             self.report.count("notices", "created")
+
+    def _synonyms(self) -> None:
+        """Seed synonym groups once; afterwards they belong to the editors."""
+        from search.models import Synonym
+
+        existing = set(Synonym.objects.values_list("terms", flat=True))
+        for terms in self.catalog.synonyms.synonyms:
+            if terms in existing:
+                self.report.count("synonyms", "unchanged")
+                continue
+            synonym = Synonym(terms=terms, note="演示数据初始同义词")
+            synonym.full_clean()
+            synonym.save()
+            self.report.count("synonyms", "created")
 
     def _warn_missing(self) -> None:
         known = (

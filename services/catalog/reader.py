@@ -15,7 +15,7 @@ from places.hours import ParsedHours, parse_hours
 
 from ..values import PHONE_RE, Audience, ItemType, Level, OnlineMode
 from .problems import ProblemList
-from .schema import GuideIn, NoticesIn, TaxonomiesIn, TownIn, format_error_location
+from .schema import GuideIn, NoticesIn, SynonymsIn, TaxonomiesIn, TownIn, format_error_location
 from .tables import Row, read_table, split_multi
 
 ITEM_COLUMNS = [
@@ -93,6 +93,7 @@ class Catalog:
     taxonomies: TaxonomiesIn
     notices: NoticesIn
     content_dir: Path
+    synonyms: SynonymsIn = field(default_factory=lambda: SynonymsIn(synonyms=[]))
     warnings: list[str] = field(default_factory=list)
 
     def office(self, code: str) -> OfficeRecord:
@@ -114,6 +115,10 @@ def read_catalog(
     taxonomies = _read_yaml_model(content_dir / "taxonomies.yaml", TaxonomiesIn, problems)
     notices_path = content_dir / "notices.yaml"
     notices = _read_yaml_model(notices_path, NoticesIn, problems) if notices_path.exists() else NoticesIn(notices=[])
+    synonyms_path = content_dir / "synonyms.yaml"
+    synonyms = (
+        _read_yaml_model(synonyms_path, SynonymsIn, problems) if synonyms_path.exists() else SynonymsIn(synonyms=[])
+    )
     categories = set(known_categories) | ({c.name for c in taxonomies.categories} if taxonomies else set())
     life_events = set(known_life_events) | ({e.name for e in taxonomies.life_events} if taxonomies else set())
 
@@ -138,7 +143,7 @@ def read_catalog(
     )
     problems.raise_if_any()
     items = [ItemRecord(**{**item.__dict__, "guide": guides.get(item.code)}) for item in items]
-    return Catalog(items, certificates, offices, town, taxonomies, notices, content_dir)
+    return Catalog(items, certificates, offices, town, taxonomies, notices, content_dir, synonyms=synonyms)
 
 
 def _read_yaml(path: Path, problems: ProblemList) -> object | None:

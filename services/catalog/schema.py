@@ -118,6 +118,10 @@ class NoticesIn(Strict):
     notices: list[NoticeIn]
 
 
+class SynonymsIn(Strict):
+    synonyms: list[Annotated[str, Field(min_length=3, max_length=300)]]
+
+
 # -- guides/<code>.yaml --------------------------------------------------------------
 
 

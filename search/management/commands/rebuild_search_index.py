@@ -1,0 +1,15 @@
+"""Rebuild the portal's search index from the live pages."""
+
+from django.core.management.base import BaseCommand
+
+from search import indexing
+from search.service import _load_vocabulary, active_backend
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index (embedded, or Elasticsearch when ELASTICSEARCH_URL is set)."
+
+    def handle(self, *args, **options):
+        _load_vocabulary()
+        count = indexing.rebuild()
+        self.stdout.write(f"indexed {count} documents with the {active_backend().name} backend")
