@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.models import Page
 
 from .documents import build_document
 from .models import SearchDocument
-from .service import _load_vocabulary, active_backend, synonyms_changed
+from .service import _load_vocabulary, active_backend, embedded_backend, synonyms_changed
+
+logger = logging.getLogger(__name__)
+
+
+def write_backends() -> list:
+    """Every backend that keeps a copy of the index.
+
+    The embedded index is kept even when Elasticsearch is active, so that a
+    search falling back during a cluster fault finds current content.
+    """
+    backends = [embedded_backend()] if connection.vendor == "sqlite" else []
+    active = active_backend()
+    if active.name != "embedded":
+        backends.append(active)
+    return backends
+
+
+def _each_backend(method: str, *args) -> None:
+    for backend in write_backends():
+        try:
+            getattr(backend, method)(*args)
+        except Exception:
+            if backend.name == "embedded":
+                raise
+            logger.warning(
+                "search backend %s could not %s; it will catch up at the next rebuild",
+                backend.name,
+                method,
+                exc_info=True,
+            )
+
 
 _state = threading.local()
 
@@ -54,7 +86,7 @@ def update_page(page: Page) -> None:
         doc.pk = existing.pk
     with transaction.atomic():
         doc.save()
-        active_backend().index([doc])
+        _each_backend("index", [doc])
 
 
 def remove_page(page_id: int) -> None:
@@ -65,7 +97,7 @@ def remove_page(page_id: int) -> None:
 
 def remove_ids(ids: Iterable[int]) -> None:
     ids = list(ids)
-    active_backend().delete(ids)
+    _each_backend("delete", ids)
     SearchDocument.objects.filter(pk__in=ids).delete()
 
 
@@ -81,5 +113,5 @@ def rebuild() -> int:
             if doc is not None:
                 doc.save()
                 docs.append(doc)
-    active_backend().rebuild(docs)
+    _each_backend("rebuild", docs)
     return len(docs)

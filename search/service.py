@@ -20,6 +20,7 @@ from .models import BestBet, QueryLogDay, SearchDocument, Synonym
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 100
+TOKEN_FIELDS = ("title_terms", "keyword_terms", "body_terms", "pinyin_terms", "code_terms")
 SYNONYM_VERSION_KEY = "search:synonyms:version"
 EXACT_TITLE_BONUS = 1000.0
 EXACT_KEYWORD_BONUS = 100.0
@@ -161,7 +162,8 @@ def search(
     _load_vocabulary()
     query = Query(text, expand(text), root_path, dict(filters or {}), limit, offset)
     backend_name, found = _run(query)
-    documents = SearchDocument.objects.in_bulk([hit.doc_id for hit in found.hits])
+    # The token columns are large and only the index needs them.
+    documents = SearchDocument.objects.defer(*TOKEN_FIELDS).in_bulk([hit.doc_id for hit in found.hits])
     results = [Result(documents[h.doc_id], h.score) for h in found.hits if h.doc_id in documents]
     results = rerank(results, normalize(text))
     promoted = best_bets(text, root_path) if not filters and offset == 0 else []

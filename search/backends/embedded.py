@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from ..models import SearchDocument
 from .base import FACET_FIELDS, WEIGHTS, BackendResult, Hit, Query, SearchBackend
 
-MAX_MATCHES = 2000
+MAX_MATCHES = 500  # ranked matches handed to the shared re-ranking; facets count the same set
 COLUMNS = ("title", "keywords", "body", "pinyin", "code")
 SOURCE = {
     "title": "title_terms",
