@@ -14,13 +14,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .analysis import Analyzed, analyze_query, normalize, segmenter
-from .backends.base import BackendResult, Query
+from .backends.base import TOKEN_SOURCE, BackendResult, Query
 from .models import BestBet, QueryLogDay, SearchDocument, Synonym
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 100
-TOKEN_FIELDS = ("title_terms", "keyword_terms", "body_terms", "pinyin_terms", "code_terms")
+TOKEN_FIELDS = tuple(TOKEN_SOURCE.values())
 SYNONYM_VERSION_KEY = "search:synonyms:version"
 EXACT_TITLE_BONUS = 1000.0
 EXACT_KEYWORD_BONUS = 100.0

@@ -10,6 +10,14 @@ from ..analysis import Analyzed
 # Field weights shared by both backends, so they rank alike.
 WEIGHTS = {"title": 10.0, "keywords": 6.0, "body": 1.0, "pinyin": 3.0, "code": 20.0}
 FACET_FIELDS = ("doc_type", "category", "life_events", "level", "online")
+# Index column -> SearchDocument field holding its analyzed tokens.
+TOKEN_SOURCE = {
+    "title": "title_terms",
+    "keywords": "keyword_terms",
+    "body": "body_terms",
+    "pinyin": "pinyin_terms",
+    "code": "code_terms",
+}
 
 
 @dataclass(frozen=True)

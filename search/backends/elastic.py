@@ -18,18 +18,11 @@ from elasticsearch.dsl import Document, Keyword, Long, Q, Search, Text, analyzer
 from elasticsearch.helpers import bulk
 
 from ..models import SearchDocument
-from .base import FACET_FIELDS, WEIGHTS, BackendResult, Hit, Query, SearchBackend
+from .base import FACET_FIELDS, TOKEN_SOURCE, WEIGHTS, BackendResult, Hit, Query, SearchBackend
 
 ALIAS = os.environ.get("ELASTICSEARCH_INDEX", "portal-search")
 FETCH = 200  # hits fetched for the shared re-ranking; the page is cut from these
 TOKENS = analyzer("portal_tokens", tokenizer="whitespace")
-SOURCE = {
-    "title": "title_terms",
-    "keywords": "keyword_terms",
-    "body": "body_terms",
-    "pinyin": "pinyin_terms",
-    "code": "code_terms",
-}
 
 
 class PortalDocument(Document):
@@ -65,13 +58,13 @@ class PortalDocument(Document):
             level=doc.level,
             online=doc.online,
             town_code=doc.town_code,
-            **{field: getattr(doc, field) for field in SOURCE.values()},
+            **{field: getattr(doc, field) for field in TOKEN_SOURCE.values()},
         )
 
 
 def build_search(query: Query, index: str = ALIAS) -> Search:
     """The request body for a query: weighted match on the token fields, filters, facets."""
-    fields = [f"{SOURCE[name]}^{weight:g}" for name, weight in WEIGHTS.items()]
+    fields = [f"{TOKEN_SOURCE[name]}^{weight:g}" for name, weight in WEIGHTS.items()]
     search = Search(index=index).query(
         Q("multi_match", query=" ".join(query.match_terms()), fields=fields, type="most_fields", operator="or")
     )

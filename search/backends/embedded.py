@@ -13,17 +13,10 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from ..models import SearchDocument
-from .base import FACET_FIELDS, WEIGHTS, BackendResult, Hit, Query, SearchBackend
+from .base import FACET_FIELDS, TOKEN_SOURCE, WEIGHTS, BackendResult, Hit, Query, SearchBackend
 
 MAX_MATCHES = 500  # ranked matches handed to the shared re-ranking; facets count the same set
 COLUMNS = ("title", "keywords", "body", "pinyin", "code")
-SOURCE = {
-    "title": "title_terms",
-    "keywords": "keyword_terms",
-    "body": "body_terms",
-    "pinyin": "pinyin_terms",
-    "code": "code_terms",
-}
 
 
 class EmbeddedBackend(SearchBackend):
@@ -44,7 +37,7 @@ class EmbeddedBackend(SearchBackend):
             cursor.executemany(
                 "INSERT INTO search_fulltext (rowid, title, keywords, body, pinyin, code) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
-                [(d.pk, *(getattr(d, SOURCE[c]) for c in COLUMNS)) for d in docs],
+                [(d.pk, *(getattr(d, TOKEN_SOURCE[c]) for c in COLUMNS)) for d in docs],
             )
 
     def delete(self, doc_ids: Iterable[int]) -> None:
