@@ -222,7 +222,9 @@ def analyze_query(text: str) -> Analyzed:
     words = [w for w in segmenter.words(norm) if w not in STOPWORDS]
     runs = _meaningful_runs(norm)
     grams = [g for run in runs for g in bigrams(run) if len(g) == 2 or len(runs) == 1]
-    pinyin = _pinyin_terms([*words, *(r for r in runs if len(r) <= PINYIN_RUN_MAX)])
+    # Full pinyin catches homophone typos (社宝卡); initials are kept for latin
+    # input only (a resident typing "sbk"), as from Chinese they match too widely.
+    pinyin = _pinyin_terms([*words, *(r for r in runs if len(r) <= PINYIN_RUN_MAX)], initials=False)
     latin = [w for w in words if LATIN_RUN.fullmatch(w)]
     return Analyzed(words=words, grams=grams, pinyin=list(dict.fromkeys([*pinyin, *latin])))
 
@@ -242,14 +244,14 @@ def _meaningful_runs(norm: str) -> list[str]:
     return runs
 
 
-def _pinyin_terms(words: Iterable[str]) -> list[str]:
+def _pinyin_terms(words: Iterable[str], initials: bool = True) -> list[str]:
     out: list[str] = []
     for word in dict.fromkeys(words):
         if CJK_RUN.fullmatch(word):
-            full, initials = pinyin_of(word)
+            full, first_letters = pinyin_of(word)
             out.append(full)
-            if len(word) >= 2:
-                out.append(initials)
+            if initials and len(word) >= 2:
+                out.append(first_letters)
     return [t for t in dict.fromkeys(out) if t]
 
 

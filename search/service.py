@@ -106,10 +106,10 @@ def expand(text: str) -> Analyzed:
                 if term not in norm:
                     extra.append(term)
     for term in extra:
+        # A synonym adds its words and pieces; its pinyin would only add noise.
         more = analyze_query(term)
         terms.words.extend(w for w in more.words if w not in terms.words)
         terms.grams.extend(g for g in more.grams if g not in terms.grams)
-        terms.pinyin.extend(p for p in more.pinyin if p not in terms.pinyin)
     return terms
 
 
@@ -177,10 +177,13 @@ def search(
     return SearchResponse(text, backend_name, page, max(found.total, len(results)), found.facets)
 
 
+RERANK_DEPTH = 100  # an exact name or everyday word always lands in BM25's top 100
+
+
 def rerank(results: list[Result], norm_query: str) -> list[Result]:
     """Exact names first, then exact everyday words, then names containing the query;
     village items beside their town item."""
-    for result in results:
+    for result in results[:RERANK_DEPTH]:
         doc = result.document
         title = normalize(doc.title)
         if title == norm_query or normalize(doc.code) == norm_query:
@@ -191,6 +194,10 @@ def rerank(results: list[Result], norm_query: str) -> list[Result]:
             result.score += TITLE_CONTAINS_BONUS
     results.sort(key=lambda r: -r.score)
     by_code = {r.document.code: r for r in results if r.document.code}
+    villages: dict[str, list[Result]] = {}
+    for result in results:
+        if result.document.town_code:
+            villages.setdefault(result.document.town_code, []).append(result)
     placed: set[int] = set()
     ordered: list[Result] = []
     for result in results:
@@ -199,16 +206,13 @@ def rerank(results: list[Result], norm_query: str) -> list[Result]:
         town = by_code.get(result.document.town_code)
         if town is not None and id(town) not in placed:
             # A village item pulls its town item up beside it, whichever ranked higher.
-            pair = sorted([result, town], key=lambda r: r.document.town_code != "")
-            ordered.extend(pair)
-            placed.update(id(r) for r in pair)
-            continue
-        ordered.append(result)
-        placed.add(id(result))
-        for village in results:
-            if village.document.town_code == result.document.code and id(village) not in placed:
-                ordered.append(village)
-                placed.add(id(village))
+            group = [town, *villages.get(town.document.code, [])]
+        else:
+            group = [result, *villages.get(result.document.code, [])]
+        for member in group:
+            if id(member) not in placed:
+                ordered.append(member)
+                placed.add(id(member))
     return ordered
 
 

@@ -221,3 +221,18 @@ def test_hot_words_fall_back_to_the_log(client):
     for _ in range(3):
         client.get("/search/", {"q": "居住证"})
     assert "居住证" in client.get("/").content.decode().split("大家常搜")[1][:400]
+
+
+def test_common_terms_are_left_out_while_rarer_ones_remain():
+    from django.db import connection
+
+    from search.backends.embedded import EmbeddedBackend
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term FROM search_vocabulary ORDER BY doc DESC LIMIT 1")
+        most_common = cursor.fetchone()[0]
+    rare = ["低保", "尊老金", "光荣牌", "dibao"]
+    kept = EmbeddedBackend().selective_terms([most_common, *rare])
+    assert most_common not in kept and set(rare) <= set(kept)
+    # With nothing rarer left, the rarest terms are kept rather than none.
+    assert EmbeddedBackend().selective_terms([most_common]) == [most_common]

@@ -16,6 +16,8 @@ from ..models import SearchDocument
 from .base import FACET_FIELDS, TOKEN_SOURCE, WEIGHTS, BackendResult, Hit, Query, SearchBackend
 
 MAX_MATCHES = 500  # ranked matches handed to the shared re-ranking; facets count the same set
+COMMON_SHARE = 0.2  # a term in more than this share of documents is left out while rarer terms remain
+MIN_TERMS = 3
 COLUMNS = ("title", "keywords", "body", "pinyin", "code")
 
 
@@ -50,13 +52,30 @@ class EmbeddedBackend(SearchBackend):
                 cursor.execute("DELETE FROM search_fulltext")
             self.index(documents)
 
+    def selective_terms(self, terms: list[str]) -> list[str]:
+        """Drop terms found in most documents: BM25 gives them almost no weight, and
+        their long posting lists are most of the cost on a large index."""
+        if len(terms) <= MIN_TERMS:
+            return terms
+        marks = ", ".join(["%s"] * len(terms))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_searchdocument")
+            documents = cursor.fetchone()[0] or 1
+            cursor.execute(f"SELECT term, doc FROM search_vocabulary WHERE term IN ({marks})", terms)
+            frequency = dict(cursor.fetchall())
+        known = [t for t in terms if t in frequency]
+        kept = [t for t in known if frequency[t] / documents <= COMMON_SHARE]
+        if len(kept) < MIN_TERMS:
+            kept = sorted(known, key=lambda t: frequency[t])[:MIN_TERMS]
+        return kept
+
     def search(self, query: Query) -> BackendResult:
-        terms = query.match_terms()
+        terms = self.selective_terms(query.match_terms())
         if not terms:
             return BackendResult([], 0, {})
         match = " OR ".join(f'"{t}"' for t in terms)  # tokens are [a-z0-9 CJK] only; quoting is belt and braces
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
-        where, params = ["search_fulltext MATCH %s", "d.root_path = %s"], [match, query.root_path]
+        where, params = ["d.root_path = %s"], [query.root_path]
         for name, value in query.filters.items():
             if name == "life_events":
                 where.append("('|' || d.life_events || '|') LIKE %s")
@@ -64,13 +83,18 @@ class EmbeddedBackend(SearchBackend):
             else:
                 where.append(f"d.{name} = %s")
                 params.append(value)
+        # Rank inside FTS5 first and join only the best rows: joining every match
+        # before the sort costs seconds at 100k documents. Filters need a deeper cut.
+        depth = MAX_MATCHES * (10 if query.filters else 1)
         sql = (
-            f"SELECT d.id, -bm25(search_fulltext, {weights}) AS score, d.doc_type, d.category, d.life_events, "
-            f"d.level, d.online FROM search_fulltext JOIN search_searchdocument d ON d.id = search_fulltext.rowid "
-            f"WHERE {' AND '.join(where)} ORDER BY score DESC LIMIT {MAX_MATCHES}"
+            f"SELECT d.id, f.score, d.doc_type, d.category, d.life_events, d.level, d.online FROM "
+            f"(SELECT rowid, -bm25(search_fulltext, {weights}) AS score FROM search_fulltext "
+            f"WHERE search_fulltext MATCH %s ORDER BY score DESC LIMIT {depth}) AS f "
+            f"JOIN search_searchdocument d ON d.id = f.rowid WHERE {' AND '.join(where)} "
+            f"ORDER BY f.score DESC LIMIT {MAX_MATCHES}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [match, *params])
             rows = cursor.fetchall()
         facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
         for row in rows:
