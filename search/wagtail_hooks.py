@@ -1,9 +1,13 @@
 """Admin: synonyms and best bets that editors keep, grouped under 搜索."""
 
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import BestBet, Synonym
+from .reports import REPORTS
 
 
 class SynonymViewSet(SnippetViewSet):
@@ -29,3 +33,28 @@ class SearchGroup(SnippetViewSetGroup):
 
 
 register_snippet(SearchGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_search_report_urls():
+    urls = []
+    for view in REPORTS:
+        slug = view.index_url_name.replace("_", "-")
+        urls.append(path(f"reports/{slug}/", view.as_view(), name=view.index_url_name))
+        urls.append(path(f"reports/{slug}/results/", view.as_view(results_only=True), name=view.index_results_url_name))
+    return urls
+
+
+@hooks.register("register_reports_menu_item")
+def register_daily_searches_menu_item():
+    return MenuItem("每日搜索量", reverse("search_daily"), icon_name="date", order=60)
+
+
+@hooks.register("register_reports_menu_item")
+def register_top_queries_menu_item():
+    return MenuItem("热门搜索词", reverse("search_top_queries"), icon_name="search", order=61)
+
+
+@hooks.register("register_reports_menu_item")
+def register_zero_results_menu_item():
+    return MenuItem("无结果搜索词", reverse("search_zero_results"), icon_name="warning", order=62)

@@ -236,3 +236,19 @@ def test_common_terms_are_left_out_while_rarer_ones_remain():
     assert most_common not in kept and set(rare) <= set(kept)
     # With nothing rarer left, the rarest terms are kept rather than none.
     assert EmbeddedBackend().selective_terms([most_common]) == [most_common]
+
+
+def test_admin_search_log_reports(client, admin_client):
+    from django.urls import reverse
+
+    for query in ("低保", "低保", "社保卡", "qqqzzzxxx"):
+        client.get("/search/", {"q": query})
+    top = admin_client.get(reverse("search_top_queries")).content.decode()
+    assert "热门搜索词" in top and top.index("低保") < top.index("社保卡")
+    zero = admin_client.get(reverse("search_zero_results")).content.decode()
+    assert "qqqzzzxxx" in zero and "社保卡" not in zero
+    daily = admin_client.get(reverse("search_daily")).content.decode()
+    assert timezone.localdate().strftime("%Y-%m-%d") in daily
+    export = admin_client.get(reverse("search_top_queries") + "?export=csv")
+    body = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    assert "搜索词" in body and "低保" in body
