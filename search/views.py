@@ -10,8 +10,8 @@ from wagtail.models import Site
 
 from .documents import SITE_ROOT_PATH_LENGTH
 from .models import DOC_TYPES
+from .service import did_you_mean, suggestions
 from .service import search as run_search
-from .service import suggestions
 
 API_RATE = "60/m"  # per client address; a resident typing fast stays well under it
 FACET_GROUPS = [("category", "分类"), ("life_events", "人生事件"), ("level", "办理层级"), ("online", "网上办理")]
@@ -99,5 +99,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "facet_groups": FACET_GROUPS,
         "hot_words": hot_words_for(request),
         "services_url": _services_url(request),
+        "did_you_mean": did_you_mean(response.query, site_root_path(Site.find_for_request(request)))
+        if response.query and not response.results
+        else "",
     }
     return TemplateResponse(request, "search/search.html", context)

@@ -252,3 +252,20 @@ def test_admin_search_log_reports(client, admin_client):
     export = admin_client.get(reverse("search_top_queries") + "?export=csv")
     body = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
     assert "搜索词" in body and "低保" in body
+
+
+@pytest.mark.parametrize("typed, meant", [("shebaoak", "社保卡"), ("jiehundengjj", "结婚登记")])
+def test_did_you_mean_on_no_results(client, typed, meant):
+    html = client.get("/search/", {"q": typed}).content.decode()
+    assert "没有找到" in html
+    assert '您是不是要找：<a href="?q=' in html and f">{meant}</a>" in html
+
+
+def test_no_suggestion_for_nonsense(client):
+    assert "您是不是要找" not in client.get("/search/", {"q": "qqqzzzxxx"}).content.decode()
+
+
+def test_search_works_without_javascript_and_loads_the_optional_enhancement(client):
+    html = client.get("/").content.decode()
+    assert '<form class="search-form" action="/search/" method="get" role="search">' in html
+    assert 'js/suggest.js" defer' in html
