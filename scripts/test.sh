@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Install everything, then lint and run the whole test suite.
+# Install everything, then lint and run the whole test suite: everything on
+# SQLite (the embedded default), then the database-dependent parts again on
+# PostgreSQL (the production database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-exec .venv/bin/pytest "$@"
+.venv/bin/pytest "$@"
+echo "== the same search and import tests on PostgreSQL"
+scripts/with-postgres.sh .venv/bin/pytest -q \
+  tests/test_search.py tests/test_search_elastic.py tests/test_catalog_import.py tests/test_content.py

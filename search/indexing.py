@@ -23,7 +23,7 @@ def write_backends() -> list:
     The embedded index is kept even when Elasticsearch is active, so that a
     search falling back during a cluster fault finds current content.
     """
-    backends = [embedded_backend()] if connection.vendor == "sqlite" else []
+    backends = [embedded_backend()] if connection.vendor in ("sqlite", "postgresql") else []
     active = active_backend()
     if active.name != "embedded":
         backends.append(active)

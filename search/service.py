@@ -117,6 +117,13 @@ def expand(text: str) -> Analyzed:
 
 
 def embedded_backend():
+    """The embedded backend for this project's database: FTS5 on SQLite, tsvector on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from .backends.embedded_postgres import PostgresEmbeddedBackend
+
+        return PostgresEmbeddedBackend()
     from .backends.embedded import EmbeddedBackend
 
     return EmbeddedBackend()

@@ -26,9 +26,7 @@ class EmbeddedBackend(SearchBackend):
 
     def __init__(self) -> None:
         if connection.vendor != "sqlite":
-            raise RuntimeError(
-                "The embedded search backend needs SQLite (FTS5); with PostgreSQL set ELASTICSEARCH_URL."
-            )
+            raise RuntimeError("EmbeddedBackend is the SQLite (FTS5) variant; use search.service.embedded_backend()")
 
     def index(self, documents: Iterable[SearchDocument]) -> None:
         docs = list(documents)

@@ -1,0 +1,122 @@
+"""Embedded backend on PostgreSQL: a weighted tsvector per document, GIN-indexed.
+
+The same analyzed tokens as on SQLite; field weights map onto PostgreSQL's four
+classes (title and code A, everyday words B, pinyin C, body D). ts_rank has no
+inverse document frequency, so very common terms are left out of the query
+(document frequencies from the same table), as on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+
+from ..models import SearchDocument
+from .base import FACET_FIELDS, BackendResult, Hit, Query, SearchBackend
+
+MAX_MATCHES = 500
+COMMON_SHARE = 0.2
+MIN_TERMS = 3
+CLASS_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"  # D body, C pinyin, B everyday words, A title and code
+VECTOR = (
+    "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'A') || "
+    "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'C') || "
+    "setweight(to_tsvector('simple', %s), 'D')"
+)
+
+
+def _tsquery(terms: list[str]) -> str:
+    """Lexemes quoted literally, so PostgreSQL's parser never re-splits them."""
+    return " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
+
+
+class PostgresEmbeddedBackend(SearchBackend):
+    name = "embedded"
+
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_tsvector('simple', '低保 社保卡')::text")
+            if cursor.fetchone()[0] != "'低保':1 '社保卡':2":
+                raise ImproperlyConfigured(
+                    "The database's text parser splits Chinese words: create it with a UTF-8 "
+                    "LC_CTYPE (e.g. C.UTF-8 or zh_CN.UTF-8) to use the embedded search on PostgreSQL."
+                )
+
+    def _rows(self, docs: list[SearchDocument]) -> list[tuple]:
+        return [(d.pk, d.title_terms, d.code_terms, d.keyword_terms, d.pinyin_terms, d.body_terms) for d in docs]
+
+    def index(self, documents: Iterable[SearchDocument]) -> None:
+        docs = list(documents)
+        if not docs:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO search_fulltext_pg (doc_id, vector) VALUES (%s, {VECTOR}) "
+                "ON CONFLICT (doc_id) DO UPDATE SET vector = EXCLUDED.vector",
+                self._rows(docs),
+            )
+
+    def delete(self, doc_ids: Iterable[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fulltext_pg WHERE doc_id = ANY(%s)", [list(doc_ids)])
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> None:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM search_fulltext_pg")
+            self.index(documents)
+
+    def selective_terms(self, terms: list[str]) -> list[str]:
+        if len(terms) <= MIN_TERMS:
+            return terms
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_fulltext_pg")
+            documents = cursor.fetchone()[0] or 1
+            frequency = {}
+            for term in terms:
+                cursor.execute(
+                    "SELECT count(*) FROM search_fulltext_pg WHERE vector @@ %s::tsquery", [_tsquery([term])]
+                )
+                frequency[term] = cursor.fetchone()[0]
+        known = [t for t in terms if frequency[t]]
+        kept = [t for t in known if frequency[t] / documents <= COMMON_SHARE]
+        if len(kept) < MIN_TERMS:
+            kept = sorted(known, key=lambda t: frequency[t])[:MIN_TERMS]
+        return kept
+
+    def search(self, query: Query) -> BackendResult:
+        terms = self.selective_terms(query.match_terms())
+        if not terms:
+            return BackendResult([], 0, {})
+        where, params = ["d.root_path = %s"], [query.root_path]
+        for name, value in query.filters.items():
+            if name == "life_events":
+                where.append("('|' || d.life_events || '|') LIKE %s")
+                params.append(f"%|{value}|%")
+            else:
+                where.append(f"d.{name} = %s")
+                params.append(value)
+        depth = MAX_MATCHES * (10 if query.filters else 1)
+        sql = (
+            "SELECT d.id, f.score, d.doc_type, d.category, d.life_events, d.level, d.online FROM "
+            f"(SELECT doc_id, ts_rank('{CLASS_WEIGHTS}', vector, q) * 10 AS score "
+            "FROM search_fulltext_pg, CAST(%s AS tsquery) AS q WHERE vector @@ q "
+            f"ORDER BY score DESC LIMIT {depth}) AS f "
+            f"JOIN search_searchdocument d ON d.id = f.doc_id WHERE {' AND '.join(where)} "
+            f"ORDER BY f.score DESC LIMIT {MAX_MATCHES}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_tsquery(terms), *params])
+            rows = cursor.fetchall()
+        facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
+        for row in rows:
+            for name, value in zip(FACET_FIELDS, row[2:], strict=True):
+                if name == "life_events":
+                    facets[name].update(e for e in value.split("|") if e)
+                elif value:
+                    facets[name][value] += 1
+        hits = [Hit(row[0], float(row[1])) for row in rows]
+        return BackendResult(hits, len(rows), {k: dict(v.most_common()) for k, v in facets.items()})
