@@ -96,7 +96,8 @@ def test_service_item_page_shows_every_field_in_order(client, full_item):
     for anchor, label in GUIDE_SECTIONS:
         assert f'<a href="#{anchor}">{label}</a>' in html
     assert 'href="tel:051786810001"' in html
-    assert "<script" not in html
+    # The page needs no JavaScript: the only script is the deferred, optional search suggestions.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/suggest.js" defer>']
 
 
 def test_trips_and_fees_show_their_reasons(client):
