@@ -139,3 +139,58 @@ def test_live_cluster_full_evaluation():
     portal = next(line for line in out.getvalue().splitlines() if line.startswith("portal") and "overall" in line)
     assert float(portal.split()[3]) >= 0.95
     assert ALIAS
+
+
+def test_rebuild_fills_a_new_index_then_moves_the_alias_in_one_step(monkeypatch):
+    """Without a cluster, check the order of operations with a recording client."""
+    from unittest import mock
+
+    from search.backends import elastic
+
+    events: list[tuple] = []
+    monkeypatch.setattr(
+        elastic.PortalDocument, "init", classmethod(lambda cls, index, using: events.append(("create", index)))
+    )
+    monkeypatch.setattr(
+        elastic,
+        "bulk",
+        lambda client, actions, **kw: events.append(("bulk", {a["_index"] for a in actions}, len(actions))),
+    )
+    client = mock.Mock()
+    client.indices.get_alias.return_value = {"portal-search-20260101000000000000": {"aliases": {ALIAS: {}}}}
+    client.indices.update_aliases.side_effect = lambda actions: events.append(("alias", actions))
+    client.indices.delete.side_effect = lambda index, **kw: events.append(("delete", index))
+
+    docs = list(SearchDocument.objects.all())
+    elastic.ElasticsearchBackend("http://unused", client=client).rebuild(docs)
+
+    (create, new_index), bulk_event, alias_event, delete_event = events
+    assert (
+        create == "create" and new_index.startswith(f"{ALIAS}-") and new_index != "portal-search-20260101000000000000"
+    )
+    assert bulk_event == ("bulk", {new_index}, len(docs))
+    assert alias_event == (
+        "alias",
+        [
+            {"remove": {"index": "portal-search-20260101000000000000", "alias": ALIAS}},
+            {"add": {"index": new_index, "alias": ALIAS}},
+        ],
+    )
+    assert delete_event == ("delete", "portal-search-20260101000000000000")
+
+
+def test_a_failed_cluster_write_does_not_block_publishing(caplog):
+    from unittest import mock
+
+    from search import indexing
+    from services.models import ServiceItemPage
+
+    broken = mock.Mock(name="elasticsearch")
+    broken.name = "elasticsearch"
+    broken.index.side_effect = ConnectionError("cluster down")
+    with mock.patch.object(indexing, "active_backend", return_value=broken), caplog.at_level(logging.WARNING):
+        item = ServiceItemPage.objects.get(code="QH-WH-001")
+        item.keywords += "、天文馆"
+        item.save_revision().publish()
+    assert "could not index" in caplog.text
+    assert search("天文馆", "00010001", log=False).results[0].document.code == "QH-WH-001"
