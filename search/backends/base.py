@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..analysis import Analyzed
@@ -62,3 +63,53 @@ class SearchBackend:
 
     def search(self, query: Query) -> BackendResult:
         raise NotImplementedError
+
+
+# -- pieces shared by the two embedded variants (SQLite and PostgreSQL) ----------------
+
+COMMON_SHARE = 0.2  # a term in more than this share of documents is left out while rarer terms remain
+MIN_TERMS = 3
+MAX_MATCHES = 500  # ranked matches handed to the shared re-ranking; facets count the same set
+
+
+def keep_selective(terms: list[str], frequency: dict[str, int], documents: int) -> list[str]:
+    """Lucene's common-terms cutoff: drop terms found in most documents while rarer ones remain.
+
+    Such terms carry almost no weight in the ranking, and their long posting
+    lists are most of the cost on a large index.
+    """
+    if len(terms) <= MIN_TERMS:
+        return terms
+    known = [t for t in terms if frequency.get(t)]
+    kept = [t for t in known if frequency[t] / max(documents, 1) <= COMMON_SHARE]
+    if len(kept) < MIN_TERMS:
+        kept = sorted(known, key=lambda t: frequency[t])[:MIN_TERMS]
+    return kept
+
+
+def filter_clauses(query: Query) -> tuple[list[str], list[str]]:
+    """SQL conditions on search_searchdocument (aliased d) for the site and the facet filters."""
+    where, params = ["d.root_path = %s"], [query.root_path]
+    for name, value in query.filters.items():
+        if name not in FACET_FIELDS:
+            continue
+        if name == "life_events":
+            where.append("('|' || d.life_events || '|') LIKE %s")
+            params.append(f"%|{value}|%")
+        else:
+            where.append(f"d.{name} = %s")
+            params.append(value)
+    return where, params
+
+
+def result_from_rows(rows: Sequence[tuple]) -> BackendResult:
+    """Rows of (id, score, *FACET_FIELDS) into hits and facet counts."""
+    facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
+    for row in rows:
+        for name, value in zip(FACET_FIELDS, row[2:], strict=True):
+            if name == "life_events":
+                facets[name].update(e for e in value.split("|") if e)
+            elif value:
+                facets[name][value] += 1
+    hits = [Hit(row[0], float(row[1])) for row in rows]
+    return BackendResult(hits, len(rows), {k: dict(v.most_common()) for k, v in facets.items()})

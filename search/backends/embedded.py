@@ -7,17 +7,24 @@ names first, village 代办 items beside their town item) live in the service.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from ..models import SearchDocument
-from .base import FACET_FIELDS, TOKEN_SOURCE, WEIGHTS, BackendResult, Hit, Query, SearchBackend
+from .base import (
+    MAX_MATCHES,
+    MIN_TERMS,
+    TOKEN_SOURCE,
+    WEIGHTS,
+    BackendResult,
+    Query,
+    SearchBackend,
+    filter_clauses,
+    keep_selective,
+    result_from_rows,
+)
 
-MAX_MATCHES = 500  # ranked matches handed to the shared re-ranking; facets count the same set
-COMMON_SHARE = 0.2  # a term in more than this share of documents is left out while rarer terms remain
-MIN_TERMS = 3
 COLUMNS = ("title", "keywords", "body", "pinyin", "code")
 
 
@@ -51,21 +58,15 @@ class EmbeddedBackend(SearchBackend):
             self.index(documents)
 
     def selective_terms(self, terms: list[str]) -> list[str]:
-        """Drop terms found in most documents: BM25 gives them almost no weight, and
-        their long posting lists are most of the cost on a large index."""
         if len(terms) <= MIN_TERMS:
             return terms
         marks = ", ".join(["%s"] * len(terms))
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_searchdocument")
-            documents = cursor.fetchone()[0] or 1
+            documents = cursor.fetchone()[0]
             cursor.execute(f"SELECT term, doc FROM search_vocabulary WHERE term IN ({marks})", terms)
             frequency = dict(cursor.fetchall())
-        known = [t for t in terms if t in frequency]
-        kept = [t for t in known if frequency[t] / documents <= COMMON_SHARE]
-        if len(kept) < MIN_TERMS:
-            kept = sorted(known, key=lambda t: frequency[t])[:MIN_TERMS]
-        return kept
+        return keep_selective(terms, frequency, documents)
 
     def search(self, query: Query) -> BackendResult:
         terms = self.selective_terms(query.match_terms())
@@ -73,14 +74,7 @@ class EmbeddedBackend(SearchBackend):
             return BackendResult([], 0, {})
         match = " OR ".join(f'"{t}"' for t in terms)  # tokens are [a-z0-9 CJK] only; quoting is belt and braces
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
-        where, params = ["d.root_path = %s"], [query.root_path]
-        for name, value in query.filters.items():
-            if name == "life_events":
-                where.append("('|' || d.life_events || '|') LIKE %s")
-                params.append(f"%|{value}|%")
-            else:
-                where.append(f"d.{name} = %s")
-                params.append(value)
+        where, params = filter_clauses(query)
         # Rank inside FTS5 first and join only the best rows: joining every match
         # before the sort costs seconds at 100k documents. Filters need a deeper cut.
         depth = MAX_MATCHES * (10 if query.filters else 1)
@@ -93,14 +87,4 @@ class EmbeddedBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, *params])
-            rows = cursor.fetchall()
-        facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
-        for row in rows:
-            values = dict(zip(FACET_FIELDS, row[2:], strict=True))
-            for name, value in values.items():
-                if name == "life_events":
-                    facets[name].update(e for e in value.split("|") if e)
-                elif value:
-                    facets[name][value] += 1
-        hits = [Hit(row[0], float(row[1])) for row in rows]
-        return BackendResult(hits, len(rows), {k: dict(v.most_common()) for k, v in facets.items()})
+            return result_from_rows(cursor.fetchall())

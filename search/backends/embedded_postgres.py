@@ -8,18 +8,23 @@ inverse document frequency, so very common terms are left out of the query
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from ..models import SearchDocument
-from .base import FACET_FIELDS, BackendResult, Hit, Query, SearchBackend
+from .base import (
+    MAX_MATCHES,
+    MIN_TERMS,
+    BackendResult,
+    Query,
+    SearchBackend,
+    filter_clauses,
+    keep_selective,
+    result_from_rows,
+)
 
-MAX_MATCHES = 500
-COMMON_SHARE = 0.2
-MIN_TERMS = 3
 CLASS_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"  # D body, C pinyin, B everyday words, A title and code
 VECTOR = (
     "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'A') || "
@@ -74,31 +79,20 @@ class PostgresEmbeddedBackend(SearchBackend):
             return terms
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_fulltext_pg")
-            documents = cursor.fetchone()[0] or 1
+            documents = cursor.fetchone()[0]
             frequency = {}
             for term in terms:
                 cursor.execute(
                     "SELECT count(*) FROM search_fulltext_pg WHERE vector @@ %s::tsquery", [_tsquery([term])]
                 )
                 frequency[term] = cursor.fetchone()[0]
-        known = [t for t in terms if frequency[t]]
-        kept = [t for t in known if frequency[t] / documents <= COMMON_SHARE]
-        if len(kept) < MIN_TERMS:
-            kept = sorted(known, key=lambda t: frequency[t])[:MIN_TERMS]
-        return kept
+        return keep_selective(terms, frequency, documents)
 
     def search(self, query: Query) -> BackendResult:
         terms = self.selective_terms(query.match_terms())
         if not terms:
             return BackendResult([], 0, {})
-        where, params = ["d.root_path = %s"], [query.root_path]
-        for name, value in query.filters.items():
-            if name == "life_events":
-                where.append("('|' || d.life_events || '|') LIKE %s")
-                params.append(f"%|{value}|%")
-            else:
-                where.append(f"d.{name} = %s")
-                params.append(value)
+        where, params = filter_clauses(query)
         depth = MAX_MATCHES * (10 if query.filters else 1)
         sql = (
             "SELECT d.id, f.score, d.doc_type, d.category, d.life_events, d.level, d.online FROM "
@@ -110,13 +104,4 @@ class PostgresEmbeddedBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [_tsquery(terms), *params])
-            rows = cursor.fetchall()
-        facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
-        for row in rows:
-            for name, value in zip(FACET_FIELDS, row[2:], strict=True):
-                if name == "life_events":
-                    facets[name].update(e for e in value.split("|") if e)
-                elif value:
-                    facets[name][value] += 1
-        hits = [Hit(row[0], float(row[1])) for row in rows]
-        return BackendResult(hits, len(rows), {k: dict(v.most_common()) for k, v in facets.items()})
+            return result_from_rows(cursor.fetchall())
