@@ -138,6 +138,7 @@ def _place_fields(place) -> dict:
 def _notice_fields(notice) -> dict:
     return {
         "doc_type": "notice",
+        "expires_on": notice.expiry_date,
         "summary": notice.summary or strip_tags(notice.body)[:120],
         "category": notice.category,
         "title_texts": [notice.title],

@@ -30,6 +30,7 @@ class SearchDocument(models.Model):
     level = models.CharField(max_length=8, blank=True)
     online = models.CharField(max_length=8, blank=True)
     town_code = models.CharField(max_length=32, blank=True)
+    expires_on = models.DateField(null=True, blank=True)  # notices leave results after their expiry date
     keywords = models.CharField(max_length=400, blank=True)  # normalized, '|'-separated, for exact-intent matching
     title_terms = models.TextField(blank=True)
     keyword_terms = models.TextField(blank=True)

@@ -167,7 +167,7 @@ def search(
     if not text:
         return SearchResponse(query="", backend=active_backend().name)
     _load_vocabulary()
-    query = Query(text, expand(text), root_path, dict(filters or {}), limit, offset)
+    query = Query(text, expand(text), root_path, dict(filters or {}), limit, offset, today=timezone.localdate())
     backend_name, found = _run(query)
     # The token columns are large and only the index needs them.
     documents = SearchDocument.objects.defer(*TOKEN_FIELDS).in_bulk([hit.doc_id for hit in found.hits])
@@ -280,8 +280,20 @@ def record(text: str, zero: bool) -> None:
     )
 
 
+HOT_WORDS_CACHE_SECONDS = 600
+
+
 def computed_hot_words(count: int = 8, days: int = 30) -> list[str]:
-    """The most searched queries of the last ``days`` days that found something."""
+    """The most searched queries of the last ``days`` days that found something (cached briefly)."""
+    key = f"search:hot-words:{count}:{days}:{timezone.localdate()}"
+    words = cache.get(key)
+    if words is None:
+        words = _hot_words_from_log(count, days)
+        cache.set(key, words, HOT_WORDS_CACHE_SECONDS)
+    return words
+
+
+def _hot_words_from_log(count: int, days: int) -> list[str]:
     from django.db.models import Sum
 
     since = timezone.localdate() - timezone.timedelta(days=days)

@@ -275,3 +275,11 @@ def test_search_works_without_javascript_and_loads_the_optional_enhancement(clie
     html = client.get("/").content.decode()
     assert '<form class="search-form" action="/search/" method="get" role="search">' in html
     assert 'js/suggest.js" defer' in html
+
+
+def test_a_notice_leaves_search_results_after_its_expiry_date(monkeypatch):
+    first = search("医疗保险集中缴费", ROOT, log=False).results
+    assert first and first[0].document.doc_type == "notice"  # expires 2027-01-31
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2027, 2, 1))
+    later = search("医疗保险集中缴费", ROOT, log=False).results
+    assert all(r.document.doc_type != "notice" for r in later)

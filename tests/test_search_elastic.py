@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import os
@@ -38,6 +39,7 @@ def test_index_mapping_and_settings():
             "level": {"type": "keyword"},
             "online": {"type": "keyword"},
             "town_code": {"type": "keyword"},
+            "expires_on": {"type": "date"},
             "title_terms": TOKENS,
             "keyword_terms": TOKENS,
             "body_terms": TOKENS,
@@ -71,9 +73,8 @@ def test_document_body_matches_the_embedded_row():
 
 
 def test_query_body():
-    query = Query(
-        "低保", Analyzed(words=["低保"], grams=["低保"], pinyin=["dibao", "db"]), "00010001", {"level": "村"}, limit=10
-    )
+    terms = Analyzed(words=["低保"], grams=["低保"], pinyin=["dibao", "db"])
+    query = Query("低保", terms, "00010001", {"level": "村"}, limit=10, today=dt.date(2026, 11, 22))
     body = build_search(query).to_dict()
     assert body == {
         "query": {
@@ -94,7 +95,18 @@ def test_query_body():
                         }
                     }
                 ],
-                "filter": [{"term": {"root_path": "00010001"}}, {"term": {"level": "村"}}],
+                "filter": [
+                    {"term": {"root_path": "00010001"}},
+                    {
+                        "bool": {
+                            "should": [
+                                {"bool": {"must_not": [{"exists": {"field": "expires_on"}}]}},
+                                {"range": {"expires_on": {"gte": "2026-11-22"}}},
+                            ]
+                        }
+                    },
+                    {"term": {"level": "村"}},
+                ],
             }
         },
         "aggs": {

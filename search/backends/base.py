@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Query:
     filters: dict[str, str] = field(default_factory=dict)
     limit: int = 10
     offset: int = 0
+    today: dt.date | None = None  # documents with an earlier expiry date are left out
 
     def match_terms(self) -> list[str]:
         return self.terms.all_terms()[:48]
@@ -90,6 +92,9 @@ def keep_selective(terms: list[str], frequency: dict[str, int], documents: int) 
 def filter_clauses(query: Query) -> tuple[list[str], list[str]]:
     """SQL conditions on search_searchdocument (aliased d) for the site and the facet filters."""
     where, params = ["d.root_path = %s"], [query.root_path]
+    if query.today is not None:
+        where.append("(d.expires_on IS NULL OR d.expires_on >= %s)")
+        params.append(query.today)
     for name, value in query.filters.items():
         if name not in FACET_FIELDS:
             continue

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError
-from elasticsearch.dsl import Document, Keyword, Long, Q, Search, Text, analyzer
+from elasticsearch.dsl import Date, Document, Keyword, Long, Q, Search, Text, analyzer
 from elasticsearch.helpers import bulk
 
 from ..models import SearchDocument
@@ -35,6 +35,7 @@ class PortalDocument(Document):
     level = Keyword()
     online = Keyword()
     town_code = Keyword()
+    expires_on = Date()
     title_terms = Text(analyzer=TOKENS)
     keyword_terms = Text(analyzer=TOKENS)
     body_terms = Text(analyzer=TOKENS)
@@ -58,6 +59,7 @@ class PortalDocument(Document):
             level=doc.level,
             online=doc.online,
             town_code=doc.town_code,
+            expires_on=doc.expires_on,
             **{field: getattr(doc, field) for field in TOKEN_SOURCE.values()},
         )
 
@@ -69,6 +71,11 @@ def build_search(query: Query, index: str = ALIAS) -> Search:
         Q("multi_match", query=" ".join(query.match_terms()), fields=fields, type="most_fields", operator="or")
     )
     search = search.filter("term", root_path=query.root_path)
+    if query.today is not None:
+        not_expired = Q("bool", must_not=[Q("exists", field="expires_on")]) | Q(
+            "range", expires_on={"gte": query.today.isoformat()}
+        )
+        search = search.filter(not_expired)
     for name, value in sorted(query.filters.items()):
         search = search.filter("term", **{name: value})
     for name in FACET_FIELDS:
