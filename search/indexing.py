@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from .documents import build_document
 from .models import SearchDocument
-from .service import _load_vocabulary, active_backend, embedded_backend, synonyms_changed
+from .service import _load_vocabulary, active_backend, embedded_backend, vocabulary_changed
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def remove_ids(ids: Iterable[int]) -> None:
 
 def rebuild() -> int:
     """Rebuild every document from the live pages; returns how many were indexed."""
-    synonyms_changed()
+    vocabulary_changed()
     _load_vocabulary()
     docs = []
     with transaction.atomic():

@@ -87,7 +87,7 @@ def _load_vocabulary() -> None:
     _vocabulary_version = version
 
 
-def synonyms_changed() -> None:
+def vocabulary_changed() -> None:
     """Called when synonyms or the catalog change: every process reloads its vocabulary on its next query."""
     try:
         cache.incr(SYNONYM_VERSION_KEY)

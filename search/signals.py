@@ -11,7 +11,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from . import indexing
 from .models import Synonym
-from .service import synonyms_changed
+from .service import vocabulary_changed
 
 logger = logging.getLogger(__name__)
 
@@ -46,4 +46,4 @@ def unindex_deleted_page(sender, instance, **kwargs):
 @receiver(post_save, sender=Synonym)
 @receiver(post_delete, sender=Synonym)
 def synonyms_saved(sender, **kwargs):
-    synonyms_changed()
+    vocabulary_changed()

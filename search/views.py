@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django_ratelimit.decorators import ratelimit
 from wagtail.models import Site
 
+from home.models import hot_words_for as town_hot_words
+
 from .documents import SITE_ROOT_PATH_LENGTH
 from .models import DOC_TYPES
 from .service import did_you_mean, suggestions
@@ -26,12 +28,6 @@ def _services_url(request: HttpRequest) -> str:
     site = Site.find_for_request(request)
     index = ServiceIndexPage.objects.live().descendant_of(site.root_page).first() if site else None
     return index.get_url(request) if index else ""
-
-
-def hot_words_for(request: HttpRequest) -> list[str]:
-    from home.models import hot_words_for as town_hot_words
-
-    return town_hot_words(request)
 
 
 def site_root_path(site: Site | None) -> str:
@@ -97,7 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "doc_types": DOC_TYPES,
         "facet_groups": FACET_GROUPS,
-        "hot_words": hot_words_for(request),
+        "hot_words": town_hot_words(request),
         "services_url": _services_url(request),
         "did_you_mean": did_you_mean(response.query, site_root_path(Site.find_for_request(request)))
         if response.query and not response.results

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
+
 from ..analysis import Analyzed
 
 # Field weights shared by both backends, so they rank alike.
@@ -118,3 +120,49 @@ def result_from_rows(rows: Sequence[tuple]) -> BackendResult:
                 facets[name][value] += 1
     hits = [Hit(row[0], float(row[1])) for row in rows]
     return BackendResult(hits, len(rows), {k: dict(v.most_common()) for k, v in facets.items()})
+
+
+class EmbeddedVariant(SearchBackend):
+    """What the SQLite and PostgreSQL variants of the embedded backend share.
+
+    A variant names its full-text ``table`` and ``key`` column and supplies
+    ``ranked_sql`` (best matches first, as ``key`` and ``score``, for one
+    bound parameter, the match expression) and ``match`` for the terms.
+    """
+
+    name = "embedded"
+    table = ""
+    key = ""
+
+    def ranked_sql(self, depth: int) -> str:
+        raise NotImplementedError
+
+    def match(self, terms: list[str]) -> str:
+        raise NotImplementedError
+
+    def selective_terms(self, terms: list[str]) -> list[str]:
+        raise NotImplementedError
+
+    def rebuild(self, documents: Iterable) -> None:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {self.table}")
+            self.index(documents)
+
+    def search(self, query: Query) -> BackendResult:
+        terms = self.selective_terms(query.match_terms())
+        if not terms:
+            return BackendResult([], 0, {})
+        where, params = filter_clauses(query)
+        # Rank inside the full-text table first and join only the best rows:
+        # joining every match before the sort costs seconds at 100k documents.
+        # Filters need a deeper cut.
+        depth = MAX_MATCHES * (10 if query.filters else 1)
+        sql = (
+            f"SELECT d.id, f.score, d.{', d.'.join(FACET_FIELDS)} FROM ({self.ranked_sql(depth)}) AS f "
+            f"JOIN search_searchdocument d ON d.id = f.{self.key} WHERE {' AND '.join(where)} "
+            f"ORDER BY f.score DESC LIMIT {MAX_MATCHES}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.match(terms), *params])
+            return result_from_rows(cursor.fetchall())

@@ -12,24 +12,14 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from ..models import SearchDocument
-from .base import (
-    MAX_MATCHES,
-    MIN_TERMS,
-    TOKEN_SOURCE,
-    WEIGHTS,
-    BackendResult,
-    Query,
-    SearchBackend,
-    filter_clauses,
-    keep_selective,
-    result_from_rows,
-)
+from .base import MIN_TERMS, TOKEN_SOURCE, WEIGHTS, EmbeddedVariant, keep_selective
 
 COLUMNS = ("title", "keywords", "body", "pinyin", "code")
 
 
-class EmbeddedBackend(SearchBackend):
-    name = "embedded"
+class EmbeddedBackend(EmbeddedVariant):
+    table = "search_fulltext"
+    key = "rowid"
 
     def __init__(self) -> None:
         if connection.vendor != "sqlite":
@@ -51,12 +41,6 @@ class EmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.executemany("DELETE FROM search_fulltext WHERE rowid = %s", [(i,) for i in doc_ids])
 
-    def rebuild(self, documents: Iterable[SearchDocument]) -> None:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM search_fulltext")
-            self.index(documents)
-
     def selective_terms(self, terms: list[str]) -> list[str]:
         if len(terms) <= MIN_TERMS:
             return terms
@@ -68,23 +52,12 @@ class EmbeddedBackend(SearchBackend):
             frequency = dict(cursor.fetchall())
         return keep_selective(terms, frequency, documents)
 
-    def search(self, query: Query) -> BackendResult:
-        terms = self.selective_terms(query.match_terms())
-        if not terms:
-            return BackendResult([], 0, {})
-        match = " OR ".join(f'"{t}"' for t in terms)  # tokens are [a-z0-9 CJK] only; quoting is belt and braces
+    def match(self, terms: list[str]) -> str:
+        return " OR ".join(f'"{t}"' for t in terms)  # tokens are [a-z0-9 CJK] only; quoting is belt and braces
+
+    def ranked_sql(self, depth: int) -> str:
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
-        where, params = filter_clauses(query)
-        # Rank inside FTS5 first and join only the best rows: joining every match
-        # before the sort costs seconds at 100k documents. Filters need a deeper cut.
-        depth = MAX_MATCHES * (10 if query.filters else 1)
-        sql = (
-            f"SELECT d.id, f.score, d.doc_type, d.category, d.life_events, d.level, d.online FROM "
-            f"(SELECT rowid, -bm25(search_fulltext, {weights}) AS score FROM search_fulltext "
-            f"WHERE search_fulltext MATCH %s ORDER BY score DESC LIMIT {depth}) AS f "
-            f"JOIN search_searchdocument d ON d.id = f.rowid WHERE {' AND '.join(where)} "
-            f"ORDER BY f.score DESC LIMIT {MAX_MATCHES}"
+        return (
+            f"SELECT rowid, -bm25(search_fulltext, {weights}) AS score FROM search_fulltext "
+            f"WHERE search_fulltext MATCH %s ORDER BY score DESC LIMIT {depth}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [match, *params])
-            return result_from_rows(cursor.fetchall())

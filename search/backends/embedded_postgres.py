@@ -14,16 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from ..models import SearchDocument
-from .base import (
-    MAX_MATCHES,
-    MIN_TERMS,
-    BackendResult,
-    Query,
-    SearchBackend,
-    filter_clauses,
-    keep_selective,
-    result_from_rows,
-)
+from .base import MIN_TERMS, EmbeddedVariant, keep_selective
 
 CLASS_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"  # D body, C pinyin, B everyday words, A title and code
 VECTOR = (
@@ -38,8 +29,9 @@ def _tsquery(terms: list[str]) -> str:
     return " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
 
 
-class PostgresEmbeddedBackend(SearchBackend):
-    name = "embedded"
+class PostgresEmbeddedBackend(EmbeddedVariant):
+    table = "search_fulltext_pg"
+    key = "doc_id"
 
     def __init__(self) -> None:
         with connection.cursor() as cursor:
@@ -68,12 +60,6 @@ class PostgresEmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fulltext_pg WHERE doc_id = ANY(%s)", [list(doc_ids)])
 
-    def rebuild(self, documents: Iterable[SearchDocument]) -> None:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM search_fulltext_pg")
-            self.index(documents)
-
     def selective_terms(self, terms: list[str]) -> list[str]:
         if len(terms) <= MIN_TERMS:
             return terms
@@ -88,20 +74,12 @@ class PostgresEmbeddedBackend(SearchBackend):
                 frequency[term] = cursor.fetchone()[0]
         return keep_selective(terms, frequency, documents)
 
-    def search(self, query: Query) -> BackendResult:
-        terms = self.selective_terms(query.match_terms())
-        if not terms:
-            return BackendResult([], 0, {})
-        where, params = filter_clauses(query)
-        depth = MAX_MATCHES * (10 if query.filters else 1)
-        sql = (
-            "SELECT d.id, f.score, d.doc_type, d.category, d.life_events, d.level, d.online FROM "
-            f"(SELECT doc_id, ts_rank('{CLASS_WEIGHTS}', vector, q) * 10 AS score "
+    def match(self, terms: list[str]) -> str:
+        return _tsquery(terms)
+
+    def ranked_sql(self, depth: int) -> str:
+        return (
+            f"SELECT doc_id, ts_rank('{CLASS_WEIGHTS}', vector, q) * 10 AS score "
             "FROM search_fulltext_pg, CAST(%s AS tsquery) AS q WHERE vector @@ q "
-            f"ORDER BY score DESC LIMIT {depth}) AS f "
-            f"JOIN search_searchdocument d ON d.id = f.doc_id WHERE {' AND '.join(where)} "
-            f"ORDER BY f.score DESC LIMIT {MAX_MATCHES}"
+            f"ORDER BY score DESC LIMIT {depth}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [_tsquery(terms), *params])
-            return result_from_rows(cursor.fetchall())
