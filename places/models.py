@@ -18,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 
 from home.coded import CodedPage, CodedPageForm
 from home.models import SectionPage
+from sheets.panels import SheetPanel
 
 from .hours import WEEKDAY_NAMES, OpenStatus, Period, SpecialDayRule, open_status, weekly_lines
 
@@ -85,6 +86,7 @@ class PlacePage(CodedPage, Page):
     subpage_types = ["places.PlacePage"]
 
     content_panels = [
+        SheetPanel(heading="明白纸"),
         *Page.content_panels,
         MultiFieldPanel([FieldRowPanel([FieldPanel("code"), FieldPanel("kind")])], heading="基本信息"),
         MultiFieldPanel(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.api_search, name="api_search"),
     path("api/search/suggest/", search_views.api_suggest, name="api_suggest"),
+    path("sheets/", include("sheets.urls")),
 ]
 
 if settings.DEBUG:

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "places",
     "notices",
     "search",
+    "sheets",
+    "django_tasks",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -184,6 +186,13 @@ WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 # Where load_catalog looks when no path is given: CATALOG_DIR, else the shared
 # reference catalog beside the project, else the copy the project ships.
 CATALOG_DIR = os.environ.get("CATALOG_DIR", "")
+
+# Clarity sheets (明白纸): rendered when content is published, by a task.
+# The default runs tasks on a background thread of the web process, which
+# suits one machine; several app servers point TASKS at a shared queue backend.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "sheets.tasks.ThreadBackend")}}
+SHEETS_RENDER_TIMEOUT = float(os.environ.get("SHEETS_RENDER_TIMEOUT", "20"))  # seconds, on a request
+SHEETS_CONCURRENT_RENDERS = int(os.environ.get("SHEETS_CONCURRENT_RENDERS", "2"))  # per process
 CONTENT_DIR = BASE_DIR / "content"
 
 LOGGING = {
@@ -196,5 +205,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail 7 runs index updates as immediate tasks and logs each one.
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

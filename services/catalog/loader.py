@@ -25,6 +25,8 @@ from home.models import HomePage, TownSettings
 from notices.models import NoticeIndexPage, NoticePage
 from places.models import PlaceIndexPage, PlacePage
 from search import indexing as search_indexing
+from sheets import batch as sheet_batch
+from sheets import signals as sheet_signals
 
 from ..models import (
     CertificateEntryPage,
@@ -94,13 +96,20 @@ class CatalogLoader:
         try:
             # Each page is saved several times while loading; index its
             # references once at the end instead of after every save.
-            with transaction.atomic(), disable_reference_index_auto_update(), search_indexing.suspended():
+            with (
+                transaction.atomic(),
+                disable_reference_index_auto_update(),
+                search_indexing.suspended(),
+                sheet_signals.suspended(),
+            ):
                 self._load()
                 for page in {p.pk: p for p in self._touched}.values():
                     ReferenceIndex.create_or_update_for_object(page)
                 if self.report.changed:
                     # One consistent pass, with the vocabulary of the whole new catalog.
                     search_indexing.rebuild()
+                    # Number new sheet editions now; PDFs render on demand or with build_sheets.
+                    sheet_batch.refresh_editions(self.site)
                 if dry_run:
                     raise DryRunRollback
         except DryRunRollback:

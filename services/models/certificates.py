@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from home.coded import CodedPage, CodedPageForm
 from home.models import SectionPage
+from sheets.panels import SheetPanel
 
 
 class CertificateListKind(models.TextChoices):
@@ -50,6 +51,7 @@ class CertificateListPage(CodedPage, Page):
     subpage_types = ["services.CertificateEntryPage"]
 
     content_panels = [
+        SheetPanel(heading="明白纸"),
         *Page.content_panels,
         FieldRowPanel([FieldPanel("code"), FieldPanel("list_kind")]),
         FieldPanel("basis"),

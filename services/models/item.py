@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.coded import CodedPage, CodedPageForm
+from sheets.panels import SheetPanel
 
 from ..panels import GuideQualityPanel
 from ..values import PHONE_RE, Audience, ItemType, Level, LimitUnit, OnlineMode, TimeLimit
@@ -133,6 +134,7 @@ class ServiceItemPage(CodedPage, Page):
 
     basics_panels = [
         GuideQualityPanel(heading="质量检查"),
+        SheetPanel(heading="明白纸"),
         *Page.content_panels,
         MultiFieldPanel(
             [

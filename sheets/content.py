@@ -1,0 +1,266 @@
+"""What goes on a sheet: plain data built from live pages, independent of layout.
+
+The same data is the sheet's *snapshot*: its hash decides whether a publish
+made a new edition, and comparing two snapshots tells a resident holding an
+old sheet which sections changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from django.utils.functional import cached_property
+from wagtail.models import Page, Site
+
+from home.models import TownSettings
+from services.values import OnlineMode
+
+# Bump when the shape of a snapshot changes; older editions are then re-made before rendering.
+SNAPSHOT_FORMAT = 2
+
+ITEM = "item"
+CERTIFICATES = "certificates"
+PLACE = "place"
+
+
+@dataclass
+class Section:
+    """One block of a sheet. ``primary`` blocks keep full type size when a sheet is tight."""
+
+    key: str
+    label: str
+    style: str  # text | inline | facts | checklist | steps | list | places | entries
+    rows: list = field(default_factory=list)
+    primary: bool = True
+
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class SheetContent:
+    kind: str
+    code: str
+    title: str
+    subtitle: str
+    sections: list[Section]
+    page_id: int
+    page_url: str
+    site_id: int
+
+    def snapshot(self) -> dict:
+        """The resident-visible content, for hashing and for 'what changed since'."""
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "sections": [asdict(section) for section in self.sections],
+        }
+
+    @cached_property
+    def content_hash(self) -> str:
+        return snapshot_hash(self.snapshot())
+
+
+def snapshot_hash(snapshot: dict) -> str:
+    encoded = json.dumps(snapshot, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def changed_sections(old: dict, new: dict) -> list[str]:
+    """Labels of the sections that differ between two snapshots, in the new sheet's order."""
+    before = {s["key"]: s for s in old.get("sections", [])}
+    labels = []
+    if old.get("title") != new.get("title"):
+        labels.append("名称")
+    for section in new.get("sections", []):
+        previous = before.pop(section["key"], None)
+        if previous is None or previous["rows"] != section["rows"]:
+            labels.append(section["label"])
+    labels.extend(s["label"] for s in before.values())  # sections that were dropped
+    return labels
+
+
+def build(page: Page) -> SheetContent:
+    """Sheet content for any page that has a sheet."""
+    page = page.specific
+    builder = BUILDERS.get(type(page).__name__)
+    if builder is None:
+        raise ValueError(f"{type(page).__name__} has no clarity sheet")
+    return builder(page)
+
+
+def has_sheet(page: Page) -> bool:
+    return type(page.specific_deferred).__name__ in BUILDERS
+
+
+def _site_and_settings(page: Page) -> tuple[Site, TownSettings]:
+    site = page.get_site()
+    return site, TownSettings.for_site(site)
+
+
+def _hours_rows(place) -> list[str]:
+    rows = [f"{days} {times}" for days, times in place.weekly_hours()]
+    rows.extend(place.hours_notes())
+    if place.follows_public_holidays:
+        rows.append("法定节假日休息，调休上班日照常办公")
+    return rows
+
+
+def build_item(page) -> SheetContent:
+    site, town = _site_and_settings(page)
+    promised, statutory = page.promised_limit, page.statutory_limit
+    limit_notes = []
+    if statutory and str(statutory) != str(promised):
+        limit_notes.append(f"法定{statutory}")
+    if page.time_limit_note:
+        limit_notes.append(page.time_limit_note)
+    facts = [
+        ["办理时限", f"承诺{promised}" if promised else "以窗口告知为准", "；".join(limit_notes)],
+        ["收费", page.fee_display, f"依据：{page.fee_basis}" if page.fee_charged and page.fee_basis else ""],
+        ["跑动次数", f"最多跑{page.max_trips}次", page.trips_reason],
+    ]
+    if page.result_name:
+        facts.append(["办理结果", page.result_name, page.result_delivery])
+
+    who = [page.eligibility or page.get_audience_display()]
+    conditions = [condition.text for condition in page.conditions.all()]
+
+    materials = []
+    for material in page.materials.all():
+        details = [] if material.required else [f"{material.condition}时提交"]
+        if material.notes:
+            details.append(material.notes)
+        materials.append(
+            {"main": f"{material.name}（{material.form}{material.copies}份）", "detail": "；".join(details)}
+        )
+
+    steps = [{"main": step.title, "detail": step.description} for step in page.steps.all()]
+    places = _where_rows(page)
+    phones = []
+    consult = page.consultation_phone or (places and _place_phone(page)) or town.consultation_phone
+    if consult:
+        phones.append(f"咨询 {consult}")
+    complaint = page.complaint_phone or town.complaint_phone
+    if complaint:
+        phones.append(f"投诉 {complaint}")
+
+    online = [page.online_mode]
+    if page.online_note:
+        online.append(page.online_note)
+    url = page.effective_online_url(town)
+    if url and page.online_mode != OnlineMode.COUNTER:
+        online.append(f"网址：{url}")
+
+    sections = [
+        Section("summary", "这是什么事", "text", [page.summary] if page.summary else []),
+        Section("who", "谁可以办", "text", who),
+        Section("conditions", "申请条件", "list", conditions, primary=False),
+        Section("materials", "要带什么", "checklist", materials),
+        Section("steps", "怎么办", "steps", steps),
+        Section("facts", "时限和收费", "facts", facts),
+        Section("where", "到哪里办", "places", places),
+        Section("phones", "电话", "inline", phones, primary=False),
+        Section("online", "网上办理", "inline", online, primary=False),
+    ]
+    return SheetContent(
+        kind=ITEM,
+        code=page.code,
+        title=page.title,
+        subtitle=f"{page.category.name} · {page.responsible_unit.name}",
+        sections=[s for s in sections if not s.is_empty()],
+        page_id=page.pk,
+        page_url=page.get_full_url(),
+        site_id=site.pk,
+    )
+
+
+def _where_rows(page) -> list[dict]:
+    """Town offices in full; village points, where many may take the same item, on one line."""
+    rows, points, point_note = [], [], ""
+    for row in page.item_places.select_related("place").all():
+        place = row.place.specific
+        if place.kind == "village_point":
+            points.append(place.title.removesuffix("便民服务站"))
+            point_note = point_note or row.note
+            continue
+        rows.append({"name": place.title, "address": place.address, "hours": _hours_rows(place), "note": row.note})
+    if points:
+        total = _village_point_count(page)
+        names = f"全镇{total}个村（社区）便民服务站" if len(points) == total else "、".join(points)
+        note = f"{point_note}：{names}" if point_note else names
+        rows.append({"name": "村（社区）便民服务站", "address": "", "hours": [], "note": note})
+    if page.hours_note:
+        rows.append({"name": "", "address": "", "hours": [page.hours_note], "note": ""})
+    return rows
+
+
+def _village_point_count(page) -> int:
+    from places.models import PlaceKind, PlacePage
+
+    return PlacePage.objects.live().filter(kind=PlaceKind.VILLAGE_POINT, path__startswith=page.path[:8]).count()
+
+
+def _place_phone(page) -> str:
+    place = page.main_place()
+    return place.phone if place else ""
+
+
+def build_certificate_list(page) -> SheetContent:
+    site, _town = _site_and_settings(page)
+    entries = [
+        {"code": entry.code, "name": entry.title, "how": entry.alternative} for entry in page.entries().specific()
+    ]
+    heading = "用途和出具程序" if page.code == "ZM-Y" else "不再开证明，改为这样办"
+    sections = [
+        Section("intro", "说明", "text", [page.intro] if page.intro else [], primary=False),
+        Section("entries", heading, "entries", entries),
+        Section("basis", "依据", "text", [page.basis] if page.basis else [], primary=False),
+    ]
+    return SheetContent(
+        kind=CERTIFICATES,
+        code=page.code,
+        title=page.title,
+        subtitle=f"共 {len(entries)} 项",
+        sections=[s for s in sections if not s.is_empty()],
+        page_id=page.pk,
+        page_url=page.get_full_url(),
+        site_id=site.pk,
+    )
+
+
+def build_place(page) -> SheetContent:
+    site, _town = _site_and_settings(page)
+    contact = [["地址", page.address, ""], ["电话", "、".join(page.phones()), ""]]
+    windows = [
+        {"code": w.code, "name": w.title, "how": f"电话 {w.phone}"}
+        for w in page.get_children().live().specific().order_by("path")
+        if hasattr(w, "phone")
+    ]
+    items = [f"{item.title}" for item in page.handled_items()]
+    sections = [
+        Section("contact", "地址和电话", "facts", contact),
+        Section("hours", "办公时间", "list", _hours_rows(page)),
+        Section("directions", "怎么走", "text", [page.directions] if page.directions else [], primary=False),
+        Section("windows", "窗口", "entries", windows, primary=False),
+        Section("items", f"在这里办理的事项（{len(items)} 项）", "list", items, primary=False),
+    ]
+    return SheetContent(
+        kind=PLACE,
+        code=page.code,
+        title=page.title,
+        subtitle=page.get_kind_display(),
+        sections=[s for s in sections if not s.is_empty()],
+        page_id=page.pk,
+        page_url=page.get_full_url(),
+        site_id=site.pk,
+    )
+
+
+BUILDERS = {
+    "ServiceItemPage": build_item,
+    "CertificateListPage": build_certificate_list,
+    "PlacePage": build_place,
+}

@@ -1,0 +1,61 @@
+"""Render clarity sheets in bulk, e.g. for a print shop or to warm the cache after a deploy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
+
+from sheets.batch import all_codes, build_all, output_path
+
+
+class Command(BaseCommand):
+    help = (
+        "Build clarity sheets (明白纸) for the given codes, or --all of them (items, certificate lists, "
+        "places, village packs as pack:OF-Vnn, the A3 poster as poster:ZM). Carries on past a failing "
+        "sheet and lists failures at the end."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("codes", nargs="*", help="QH-MZ-001, ZM-N, OF-V01, pack:OF-V01, poster:ZM")
+        parser.add_argument("--all", action="store_true", help="every sheet, pack and poster of the town")
+        parser.add_argument("--out", type=Path, help="write PDFs into this folder (else only fill the cache)")
+        parser.add_argument("--site", help="hostname of the town's site (default: the default site)")
+        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
+
+    def handle(self, *args, codes: list[str], all: bool, out: Path | None, site: str | None, jobs: int, **options):
+        if all == bool(codes):
+            raise CommandError("Give either --all or one or more codes, not both or neither.")
+        target_site = self._site(site)
+        if out is not None:
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CommandError(f"Cannot write to {out}: {exc}") from exc
+        wanted = all_codes(target_site) if all else codes
+        report = build_all(target_site, wanted, jobs=max(1, jobs), out=out)
+        for code in report.done:
+            where = f" -> {output_path(out, code)}" if out else ""
+            pages = report.pages[code]
+            self.stdout.write(
+                f"{code}: {pages} 页{where}" + ("（超过一页，已续页）" if pages > 1 and ":" not in code else "")
+            )
+        self.stdout.write(f"{len(report.done)} built, {len(report.failed)} failed in {report.seconds:.1f} s")
+        if report.failed:
+            for code, error in report.failed:
+                self.stderr.write(f"FAILED {code}: {error}")
+            raise CommandError(f"{len(report.failed)} sheet(s) failed")
+
+    @staticmethod
+    def _site(hostname: str | None) -> Site:
+        if hostname:
+            site = Site.objects.filter(hostname=hostname).select_related("root_page").first()
+            if site is None:
+                raise CommandError(f"No site with hostname {hostname!r}")
+            return site
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
+            raise CommandError("No default site; run load_catalog first.")
+        return site

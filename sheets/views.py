@@ -1,0 +1,55 @@
+"""Serving sheets, packs and the poster as PDF."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import http_date
+from wagtail.models import Site
+
+from . import service
+from .batch import produce
+
+
+def _pdf_response(served: service.ServedSheet, filename: str) -> HttpResponse:
+    record = served.record
+    response = HttpResponse(bytes(record.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Last-Modified"] = http_date(record.rendered_at.timestamp())
+    response["ETag"] = f'"{record.source_hash[:32]}"'
+    response["X-Sheet-Pages"] = str(record.pages)
+    if served.fallback:
+        response["X-Sheet-Fallback"] = "1"  # rendering the current edition failed; this is the last good one
+        response["Cache-Control"] = "no-cache"
+    else:
+        response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _serve(request: HttpRequest, key: str, filename: str) -> HttpResponse:
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("no site")
+    try:
+        served = produce(site, key, time_limit=True)
+    except service.SheetNotFound:
+        raise Http404(f"没有编码为 {key} 的明白纸") from None
+    except service.SheetUnavailable:
+        response = render(request, "sheets/unavailable.html", {"code": key}, status=503)
+        response["Retry-After"] = "60"
+        return response
+    if request.headers.get("If-None-Match") == f'"{served.record.source_hash[:32]}"' and not served.fallback:
+        return HttpResponse(status=304)
+    return _pdf_response(served, filename)
+
+
+def sheet_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    return _serve(request, code, f"{code}.pdf")
+
+
+def pack_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    return _serve(request, service.PACK_PREFIX + code, f"{code}-pack.pdf")
+
+
+def poster_pdf(request: HttpRequest) -> HttpResponse:
+    return _serve(request, service.POSTER_KEY, "ZM-A3.pdf")
