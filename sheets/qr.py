@@ -12,15 +12,16 @@ import segno
 def qr_svg(data: str) -> str:
     """An SVG document encoding ``data`` with medium error correction (survives a crease or stain).
 
-    Segno writes width and height but no viewBox; one is added so the code
-    scales to whatever size the stylesheet gives it.
+    Segno writes a fixed width and height but no viewBox; swapping them for a
+    viewBox lets the code fill exactly the box the stylesheet gives it.
     """
     code = segno.make(data, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(buffer, kind="svg", scale=1, border=2, xmldecl=False, svgns=True, nl=False, svgclass=None, lineclass=None)
     svg = buffer.getvalue().decode()
     size = code.symbol_size(scale=1, border=2)[0]
-    return re.sub(r"<svg ", f'<svg viewBox="0 0 {size} {size}" ', svg, count=1)
+    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg, count=2)
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {size} {size}" ', 1)
 
 
 def qr_data_uri(data: str) -> str:

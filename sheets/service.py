@@ -38,6 +38,10 @@ class SheetUnavailable(Exception):
     """Rendering failed and there is no earlier sheet to fall back on."""
 
 
+class SheetPending(Exception):
+    """A pack is being built in the background and there is no earlier one to serve."""
+
+
 @dataclass
 class ServedSheet:
     record: RenderedSheet
@@ -152,9 +156,24 @@ def get_pack(site: Site, code: str, *, time_limit: bool = True) -> ServedSheet:
     parts = pack_editions(site, point)
     presentation = Presentation.for_site(site)
     source_hash = render_key([cover, *parts], presentation, kind="pack")
+    key = PACK_PREFIX + code
+    if time_limit:
+        # A pack is tens of sheets: seconds of work that never runs inside a request.
+        cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
+        if cached is None:
+            from .tasks import build_pack
+
+            build_pack.enqueue(site.pk, code)  # the immediate backend finishes it before returning
+            cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
+        if cached is not None:
+            return ServedSheet(cached)
+        fallback = RenderedSheet.objects.filter(site=site, key=key).order_by("-rendered_at").first()
+        if fallback is None:
+            raise SheetPending(key)
+        return ServedSheet(fallback, fallback=True)
     hints = [level_hint(site, edition.code, edition) for edition in parts]
     return _cached_or_render(
-        site, PACK_PREFIX + code, source_hash, cover, lambda: render_pack(cover, parts, presentation, hints), time_limit
+        site, key, source_hash, cover, lambda: render_pack(cover, parts, presentation, hints), time_limit=False
     )
 
 

@@ -106,6 +106,15 @@ def refresh_sheets(page_ids: list[int]) -> dict:
 
 
 @task()
+def build_pack(site_id: int, code: str) -> int:
+    """One village pack, when a resident asks for it and it is not cached."""
+    from . import service
+
+    site = Site.objects.select_related("root_page").get(pk=site_id)
+    return service.get_pack(site, code, time_limit=False).record.pages
+
+
+@task()
 def refresh_site_sheets(site_id: int) -> dict:
     """After a town-wide change (town name, demo notice): every edition and sheet in one site."""
     from .batch import build_all

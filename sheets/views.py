@@ -34,8 +34,10 @@ def _serve(request: HttpRequest, key: str, filename: str) -> HttpResponse:
         served = produce(site, key, time_limit=True)
     except service.SheetNotFound:
         raise Http404(f"没有编码为 {key} 的明白纸") from None
-    except service.SheetUnavailable:
-        response = render(request, "sheets/unavailable.html", {"code": key}, status=503)
+    except (service.SheetUnavailable, service.SheetPending) as exc:
+        pending = isinstance(exc, service.SheetPending)
+        context = {"code": key.removeprefix(service.PACK_PREFIX), "pending": pending}
+        response = render(request, "sheets/unavailable.html", context, status=503)
         response["Retry-After"] = "60"
         return response
     if request.headers.get("If-None-Match") == f'"{served.record.source_hash[:32]}"' and not served.fallback:

@@ -1,0 +1,302 @@
+"""Clarity sheets (明白纸): every kind is a real, tagged PDF of the right size whose QR code scans."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from places.models import PlacePage
+from services.models import CertificateListPage, ServiceItemPage
+from sheets import render as sheet_render
+from sheets import service
+from sheets.batch import all_codes
+from sheets.documents import qr_target, text_size
+from sheets.editions import current_edition
+from sheets.fonts import missing_characters
+from sheets.models import RenderedSheet
+from tests.pdfcheck import A3, A4, font_unicode_maps, is_size, qr_codes, read
+
+pytestmark = pytest.mark.django_db
+
+
+def get_pdf(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    return response, bytes(response.content)
+
+
+def check_sheet(pdf: bytes, page, *, size=A4) -> None:
+    """What every sheet must be: tagged zh-CN PDF with a title, right size, title and code in its text, QR to the page."""
+    facts = read(pdf)
+    assert all(is_size(s, size) for s in facts.sizes), facts.sizes
+    assert facts.lang == "zh-CN" and facts.tagged and facts.has_structure
+    assert page.title in facts.title
+    first = facts.texts[0].replace("\n", "")
+    assert page.title in first and page.code in first
+    edition = current_edition(page)
+    assert qr_codes(pdf) == [qr_target(page.get_full_url(), edition.number)]
+    assert f"第{edition.number}版" in first.replace(" ", "")
+
+
+def shortest_and_longest_items():
+    items = {p.code: p for p in ServiceItemPage.objects.live()}
+    sizes = {code: text_size(service.ensure_edition(page).snapshot) for code, page in items.items()}
+    ordered = sorted(sizes, key=sizes.get)
+    return items[ordered[0]], items[ordered[-1]]
+
+
+def test_a_short_item_sheet_is_one_a4_page_in_reading_order(client):
+    short, _long = shortest_and_longest_items()
+    response, pdf = get_pdf(client, f"/sheets/{short.code}.pdf")
+    check_sheet(pdf, short)
+    facts = read(pdf)
+    assert facts.pages == 1 == int(response["X-Sheet-Pages"])
+    text = facts.text
+    order = [text.find(label) for label in ("这是什么事", "谁可以办", "要带什么", "怎么办", "时限和收费", "到哪里办")]
+    present = [position for position in order if position >= 0]
+    assert present == sorted(present) and len(present) >= 5
+    assert "清河镇" in text and "本站为演示数据" in text
+
+
+def test_a_guide_too_long_for_one_page_continues_marked_and_warns_the_editor(client, admin_client):
+    _short, long = shortest_and_longest_items()
+    _response, pdf = get_pdf(client, f"/sheets/{long.code}.pdf")
+    check_sheet(pdf, long)
+    facts = read(pdf)
+    assert facts.pages == 2
+    assert "续" in facts.texts[1] and long.title in facts.texts[1].replace("\n", "")
+    # Nothing is cut: every material of the guide is on the sheet.
+    flat = facts.text.replace("\n", "")
+    for material in long.materials.all():
+        assert material.name[:6] in flat
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[long.pk])).content.decode()
+    assert "明白纸超过一页" in html
+
+
+@pytest.mark.parametrize("code", ["ZM-N", "ZM-Y"])
+def test_certificate_list_sheets(client, code):
+    page = CertificateListPage.objects.get(code=code)
+    _response, pdf = get_pdf(client, f"/sheets/{code}.pdf")
+    check_sheet(pdf, page)
+    facts = read(pdf)
+    flat = facts.text.replace("\n", "")
+    for entry in page.entries():
+        assert entry.title[:8] in flat
+    heading = "不再开证明，改为这样办" if code == "ZM-N" else "用途和出具程序"
+    assert heading in flat
+    assert facts.pages == int(_response["X-Sheet-Pages"])
+
+
+def test_certificate_poster_is_one_a3_page_with_both_lists_and_two_qr_codes(client):
+    _response, pdf = get_pdf(client, "/sheets/poster/ZM-A3.pdf")
+    facts = read(pdf)
+    assert facts.pages == 1 and is_size(facts.sizes[0], A3)
+    assert facts.lang == "zh-CN" and facts.tagged and "证明事项清单" in facts.title
+    lists = [CertificateListPage.objects.get(code=code) for code in ("ZM-Y", "ZM-N")]
+    expected = {qr_target(p.get_full_url(), current_edition(p).number) for p in lists}
+    assert set(qr_codes(pdf, scale=2)) == expected
+
+
+@pytest.mark.parametrize("code", ["OF-H01", "OF-W03", "OF-C01", "OF-V05"])
+def test_place_sheets(client, code):
+    place = PlacePage.objects.get(code=code)
+    response, pdf = get_pdf(client, f"/sheets/{code}.pdf")
+    check_sheet(pdf, place)
+    facts = read(pdf)
+    assert facts.pages == int(response["X-Sheet-Pages"]) == 1
+    flat = facts.text.replace("\n", "")
+    assert place.phone in flat and "办公时间" in flat
+
+
+@pytest.mark.slow
+def test_village_pack_has_cover_contents_and_every_part(client, site):
+    point = PlacePage.objects.get(code="OF-V03")
+    response, pdf = get_pdf(client, "/sheets/pack/OF-V03.pdf")
+    facts = read(pdf)
+    parts = service.pack_editions(site, point)
+    assert [e.code for e in parts][-3:] == ["ZM-Y", "ZM-N", "OF-H01"]
+    assert len(parts) == point.handled_items().count() + 3
+    assert all(is_size(size, A4) for size in facts.sizes) and facts.tagged and facts.lang == "zh-CN"
+    cover = facts.texts[0]
+    assert point.title in cover and point.phone in cover and "目录" in cover
+    # The contents give each part's first page (code, title, page in cells), and that page carries the code.
+    contents = re.sub(r"\s+", "", "".join(facts.texts[:2]))
+    for edition in parts[:3] + parts[-3:]:
+        title = re.sub(r"\s+", "", edition.snapshot["title"])
+        match = re.search(re.escape(edition.code) + re.escape(title) + r"(\d+)", contents)
+        assert match, edition.code
+        assert edition.code in facts.texts[int(match.group(1)) - 1].replace("\n", "")
+    assert facts.pages == int(response["X-Sheet-Pages"]) >= len(parts) + 1
+    assert qr_codes(pdf, 0) == [qr_target(point.get_full_url(), current_edition(point).number)]
+
+
+def test_unknown_codes_and_wrong_kinds_are_404_pages(client):
+    for url in (
+        "/sheets/QH-XX-999.pdf",
+        "/sheets/ZM-Q.pdf",
+        "/sheets/OF-Z99.pdf",
+        "/sheets/pack/OF-H01.pdf",
+        "/sheets/x.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "text/html" in response["Content-Type"]
+
+
+def test_a_draft_only_item_has_no_sheet(client):
+    page = ServiceItemPage.objects.get(code="QH-RS-002")
+    page.unpublish()
+    assert client.get("/sheets/QH-RS-002.pdf").status_code == 404
+
+
+def test_cached_sheet_is_served_without_rendering(client, monkeypatch):
+    get_pdf(client, "/sheets/OF-W01.pdf")
+    monkeypatch.setattr(sheet_render, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
+    monkeypatch.setattr(service, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
+    response, _pdf = get_pdf(client, "/sheets/OF-W01.pdf")
+    etag = response["ETag"]
+    assert client.get("/sheets/OF-W01.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_render_failure_serves_the_last_good_sheet_else_a_clear_error(
+    client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    page = ServiceItemPage.objects.get(code="QH-RS-003")
+    _response, good = get_pdf(client, "/sheets/QH-RS-003.pdf")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(service, "render_sheet", broken)
+    page.summary = "改过的简介，需要重新生成明白纸。"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()  # new edition; its render fails in the task and again below
+    response = client.get("/sheets/QH-RS-003.pdf")
+    assert response.status_code == 200 and response["X-Sheet-Fallback"] == "1"
+    assert bytes(response.content) == good
+    assert "rendering sheet QH-RS-003 failed" in caplog.text
+
+    RenderedSheet.objects.filter(key="OF-W02").delete()
+    response = client.get("/sheets/OF-W02.pdf")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "明白纸暂时无法生成" in response.content.decode()
+
+
+def _slow_render():
+    time.sleep(30)
+
+
+def test_a_render_over_the_time_limit_is_stopped():
+    started = time.perf_counter()
+    with pytest.raises(sheet_render.RenderTimeout):
+        sheet_render.render_with_limit(_slow_render, timeout=0.5)
+    assert time.perf_counter() - started < 5
+
+
+def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client, django_capture_on_commit_callbacks):
+    page = ServiceItemPage.objects.get(code="QH-RS-004")
+    first = service.ensure_edition(page)
+    page.summary = "年满60周岁的参保人，按月领取城乡居民基本养老金。"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    current = current_edition(page)
+    assert current.number == first.number + 1
+    # The publish task already rendered the new edition.
+    assert RenderedSheet.objects.filter(key="QH-RS-004", edition=current).exists()
+    _response, pdf = get_pdf(client, "/sheets/QH-RS-004.pdf")
+    assert qr_codes(pdf) == [qr_target(page.get_full_url(), current.number)]
+
+    html = client.get(f"{page.url}?sheet={first.number}").content.decode()
+    expected = f"您扫描的明白纸是第 {first.number} 版（{first.month_label}），当前为第 {current.number} 版"
+    assert expected in html
+    assert "这是什么事" in html.split(expected)[1].split("</div>")[0]
+    for fresh in (f"?sheet={current.number}", "", "?sheet=abc"):
+        assert "您扫描的明白纸" not in client.get(page.url + fresh).content.decode()
+
+
+def test_publishing_an_unchanged_page_keeps_the_edition(django_capture_on_commit_callbacks):
+    page = ServiceItemPage.objects.get(code="QH-RS-005")
+    first = service.ensure_edition(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert current_edition(page).number == first.number
+
+
+def test_changing_a_place_renews_the_sheets_that_show_its_hours(django_capture_on_commit_callbacks):
+    window = PlacePage.objects.get(code="OF-W03")
+    item = window.handled_items().first()
+    before = service.ensure_edition(item).number
+    window.hours_note = "每月最后一个周五下午内部盘点，暂停办理"
+    with django_capture_on_commit_callbacks(execute=True):
+        window.save_revision().publish()
+    assert current_edition(item).number == before + 1
+    assert "每月最后一个周五" in str(current_edition(item).snapshot)
+
+
+def test_pages_with_a_sheet_link_to_it(client):
+    for code, extra in (
+        ("QH-RS-001", None),
+        ("ZM-N", "/sheets/poster/ZM-A3.pdf"),
+        ("OF-V02", "/sheets/pack/OF-V02.pdf"),
+    ):
+        page = (
+            ServiceItemPage.objects.filter(code=code).first()
+            or CertificateListPage.objects.filter(code=code).first()
+            or PlacePage.objects.get(code=code)
+        )
+        html = client.get(page.url).content.decode()
+        assert f'href="/sheets/{code}.pdf"' in html and "打印明白纸" in html
+        if extra:
+            assert extra in html
+
+
+def test_build_sheets_writes_pdfs_and_reports_failures_at_the_end(tmp_path):
+    with pytest.raises(CommandError, match="1 sheet"):
+        call_command(
+            "build_sheets", "QH-RS-001", "QH-XX-999", "OF-W01", out=tmp_path, jobs=1, stdout=open("/dev/null", "w")
+        )  # noqa: SIM115
+    assert read((tmp_path / "QH-RS-001.pdf").read_bytes()).pages >= 1
+    assert read((tmp_path / "OF-W01.pdf").read_bytes()).pages == 1
+
+
+def test_build_sheets_refuses_unclear_arguments():
+    with pytest.raises(CommandError, match="either --all or"):
+        call_command("build_sheets")
+
+
+def test_all_codes_cover_every_item_list_place_pack_and_the_poster(site):
+    codes = all_codes(site)
+    assert {p.code for p in ServiceItemPage.objects.live()} <= set(codes)
+    assert {"ZM-N", "ZM-Y", "poster:ZM"} <= set(codes)
+    assert {p.code for p in PlacePage.objects.live()} <= set(codes)
+    points = PlacePage.objects.live().filter(kind="village_point")
+    assert {f"pack:{p.code}" for p in points} <= set(codes)
+    assert len(codes) == len(set(codes)) == 147 + 2 + PlacePage.objects.live().count() + points.count() + 1
+
+
+RARE = "䶮堃喆赟镕珺昇翀燊犇淼"  # common in personal names, outside GB2312 or rare
+EXTENSION_B = "𠅤𪚥𡒄"  # CJK Extension B: only the fallback font has them
+TRADITIONAL = "臺灣鄉鎮證明戶籍醫療"
+
+
+def test_rare_traditional_and_extension_characters_render_with_real_glyphs():
+    text = RARE + EXTENSION_B + TRADITIONAL
+    html = f'<html lang="zh-CN"><head><title>字形</title></head><body><p>{text}</p></body></html>'
+    pdf = sheet_render.write_pdf(sheet_render.layout(html))
+    drawn = set().union(*font_unicode_maps(pdf).values())
+    assert set(text) <= drawn, set(text) - drawn
+    assert missing_characters(text) == []
+
+
+def test_characters_no_font_has_are_reported():
+    assert missing_characters("证明\U0010fffd") == ["\U0010fffd"]
+
+
+def test_every_character_in_the_demo_content_is_in_the_sheet_fonts():
+    text = "".join(str(service.ensure_edition(page).snapshot) for page in ServiceItemPage.objects.live())
+    assert missing_characters(text) == []
