@@ -14,7 +14,7 @@ from .models import SheetEdition
 from .qr import qr_data_uri
 
 # Bump when templates or sheet.css change, so cached PDFs are rendered again.
-STYLE_VERSION = "2026-11-22.14"
+STYLE_VERSION = "2026-11-22.17"
 SHEET_PARAM = "sheet"
 
 
@@ -49,7 +49,7 @@ def render_key(editions: list[SheetEdition], presentation: Presentation, kind: s
 
 # Characters of text at which a sheet usually needs the next denser level
 # (calibrated on the demo catalog, see docs/sheets.md); only a starting hint.
-LEVEL_THRESHOLDS = (300, 450, 660)
+LEVEL_THRESHOLDS = (300, 450, 600)
 
 
 def text_size(snapshot: dict) -> int:

@@ -14,6 +14,9 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,53 +103,60 @@ def render_sheet(html_for_level: Callable[[int], str], max_pages: int = 1, start
     return RenderedPdf(pdf=pdf, pages=len(document.pages), layout=level, seconds=time.perf_counter() - started)
 
 
+def render_levels(htmls: dict[int, str], max_pages: int = 1, start: int = 0) -> RenderedPdf:
+    """``render_sheet`` for HTML already made for each level, so it can be sent to a worker process."""
+    return render_sheet(htmls.__getitem__, max_pages, start)
+
+
 _slots = threading.BoundedSemaphore(getattr(settings, "SHEETS_CONCURRENT_RENDERS", 2))
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
-def render_with_limit(work: Callable[[], RenderedPdf], timeout: float | None = None) -> RenderedPdf:
-    """Run ``work`` in a forked child and kill it after ``timeout`` seconds.
+def render_with_limit(func: Callable[..., RenderedPdf], *args, timeout: float | None = None) -> RenderedPdf:
+    """Run ``func(*args)`` in a renderer process and stop it after ``timeout`` seconds.
 
     A thread cannot be stopped and ``signal.alarm`` works only in the main
-    thread, so a child process is the one way to bound a render that hangs
-    (a pathological table, a huge image). Fork inherits the warm font cache,
-    so the child costs a few milliseconds. At most SHEETS_CONCURRENT_RENDERS
-    run at once per process; beyond that requests are refused, not queued.
+    thread, so a render that hangs (a pathological table, a huge image) is
+    bounded by running it in a worker process that is killed on timeout. The
+    workers are forked once, after the fonts are loaded, so a request pays no
+    start-up. At most SHEETS_CONCURRENT_RENDERS run at once per process;
+    beyond that requests are refused at once rather than queued.
     """
     timeout = timeout if timeout is not None else settings.SHEETS_RENDER_TIMEOUT
     if not _slots.acquire(timeout=1):
         raise RendererBusy("too many sheets are being rendered")
     try:
-        return _run_forked(work, timeout)
+        future = _renderers().submit(func, *args)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            _discard_renderers()
+            raise RenderTimeout(f"rendering took longer than {timeout:g} s") from None
+        except BrokenProcessPool as exc:
+            _discard_renderers()
+            raise RenderError("renderer process died") from exc
     finally:
         _slots.release()
 
 
-def _run_forked(work: Callable[[], RenderedPdf], timeout: float) -> RenderedPdf:
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise RenderTimeout(f"rendering took longer than {timeout:g} s")
-        ok, payload = receiver.recv()
-    except EOFError as exc:
-        raise RenderError(f"renderer exited unexpectedly (code {child.exitcode})") from exc
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if not ok:
-        raise RenderError(payload)
-    return payload
+def _renderers() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            font_config(), stylesheet()  # workers inherit the loaded fonts
+            workers = getattr(settings, "SHEETS_CONCURRENT_RENDERS", 2)
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        return _pool
 
 
-def _child(work: Callable[[], RenderedPdf], sender) -> None:
-    try:
-        result = (True, work())
-    except Exception as exc:
-        result = (False, f"{type(exc).__name__}: {exc}")
-    sender.send(result)
-    sender.close()
+def _discard_renderers() -> None:
+    """Kill every renderer (one is stuck); the next render forks fresh ones."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is None:
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)

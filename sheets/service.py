@@ -20,7 +20,7 @@ from .content import SNAPSHOT_FORMAT
 from .documents import Presentation, cover_html, guess_level, poster_html, render_key, sheet_html
 from .editions import current_edition, refresh_edition
 from .models import RenderedSheet, SheetEdition
-from .render import RenderedPdf, fit, layout, render_sheet, render_with_limit, write_pdf
+from .render import LEVELS, RenderedPdf, fit, layout, render_levels, render_sheet, render_with_limit, write_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -90,25 +90,18 @@ def get_sheet(site: Site, code: str, *, time_limit: bool = True) -> ServedSheet:
     presentation = Presentation.for_site(site)
     source_hash = render_key([edition], presentation)
     start = level_hint(site, code, edition)
-    return _cached_or_render(
-        site,
-        code,
-        source_hash,
-        edition,
-        lambda: render_sheet(sheet_html(edition, presentation), start=start),
-        time_limit,
-    )
+    return _cached_or_render(site, code, source_hash, edition, sheet_html(edition, presentation), start, time_limit)
 
 
-def level_hint(site: Site, key: str, edition: SheetEdition) -> int:
+def level_hint(site: Site, key: str, edition: SheetEdition | None = None) -> int:
     """Where fitting starts: the level this sheet's last render needed, else a guess from its length."""
-    previous = (
-        RenderedSheet.objects.filter(site=site, key=key, edition__page_id=edition.page_id)
-        .order_by("-rendered_at")
-        .values_list("layout", flat=True)
-        .first()
-    )
-    return previous if previous is not None else guess_level(edition.snapshot)
+    renders = RenderedSheet.objects.filter(site=site, key=key)
+    if edition is not None:
+        renders = renders.filter(edition__page_id=edition.page_id)
+    previous = renders.order_by("-rendered_at").values_list("layout", flat=True).first()
+    if previous is not None:
+        return previous
+    return guess_level(edition.snapshot) if edition is not None else LEVELS[0]
 
 
 def get_poster(site: Site, *, time_limit: bool = True) -> ServedSheet:
@@ -116,14 +109,8 @@ def get_poster(site: Site, *, time_limit: bool = True) -> ServedSheet:
     presentation = Presentation.for_site(site)
     source_hash = render_key(editions, presentation, kind="poster")
     title = f"{presentation.town_name}村（社区）证明事项清单"
-    return _cached_or_render(
-        site,
-        POSTER_KEY,
-        source_hash,
-        None,
-        lambda: render_sheet(poster_html(editions, presentation, title)),
-        time_limit,
-    )
+    html = poster_html(editions, presentation, title)
+    return _cached_or_render(site, POSTER_KEY, source_hash, None, html, level_hint(site, POSTER_KEY), time_limit)
 
 
 # -- village packs ------------------------------------------------------
@@ -172,9 +159,10 @@ def get_pack(site: Site, code: str, *, time_limit: bool = True) -> ServedSheet:
             raise SheetPending(key)
         return ServedSheet(fallback, fallback=True)
     hints = [level_hint(site, edition.code, edition) for edition in parts]
-    return _cached_or_render(
-        site, key, source_hash, cover, lambda: render_pack(cover, parts, presentation, hints), time_limit=False
-    )
+    cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
+    if cached is not None:
+        return ServedSheet(cached)
+    return ServedSheet(store(site, key, source_hash, cover, render_pack(cover, parts, presentation, hints)))
 
 
 def render_pack(
@@ -206,12 +194,17 @@ def render_pack(
 # -- cache --------------------------------------------------------------
 
 
-def _cached_or_render(site, key, source_hash, edition, work, time_limit: bool) -> ServedSheet:
+def _cached_or_render(site, key, source_hash, edition, html_for_level, start: int, time_limit: bool) -> ServedSheet:
+    """The cached PDF, else a new render; if that fails, the last good PDF for the key, else SheetUnavailable."""
     cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
     if cached is not None:
         return ServedSheet(cached)
     try:
-        rendered = render_with_limit(work) if time_limit else work()
+        if time_limit:
+            htmls = {level: html_for_level(level) for level in LEVELS}
+            rendered = render_with_limit(render_levels, htmls, 1, start)
+        else:
+            rendered = render_sheet(html_for_level, start=start)
     except Exception as exc:
         logger.exception("rendering sheet %s failed", key)
         fallback = RenderedSheet.objects.filter(site=site, key=key).order_by("-rendered_at").first()

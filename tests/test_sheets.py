@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 
@@ -159,6 +160,7 @@ def test_cached_sheet_is_served_without_rendering(client, monkeypatch):
     get_pdf(client, "/sheets/OF-W01.pdf")
     monkeypatch.setattr(sheet_render, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
     monkeypatch.setattr(service, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
+    monkeypatch.setattr(service, "render_with_limit", lambda *a, **k: pytest.fail("rendered again"))
     response, _pdf = get_pdf(client, "/sheets/OF-W01.pdf")
     etag = response["ETag"]
     assert client.get("/sheets/OF-W01.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -171,9 +173,12 @@ def test_render_failure_serves_the_last_good_sheet_else_a_clear_error(
     _response, good = get_pdf(client, "/sheets/QH-RS-003.pdf")
 
     def broken(*args, **kwargs):
-        raise RuntimeError("template exploded")
+        def explode(level):
+            raise RuntimeError("template exploded")
 
-    monkeypatch.setattr(service, "render_sheet", broken)
+        return explode
+
+    monkeypatch.setattr(service, "sheet_html", broken)
     page.summary = "改过的简介，需要重新生成明白纸。"
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()  # new edition; its render fails in the task and again below
@@ -192,11 +197,20 @@ def _slow_render():
     time.sleep(30)
 
 
-def test_a_render_over_the_time_limit_is_stopped():
+def _crash():
+    os._exit(3)
+
+
+def test_a_render_over_the_time_limit_is_stopped_and_the_renderer_recovers():
     started = time.perf_counter()
     with pytest.raises(sheet_render.RenderTimeout):
         sheet_render.render_with_limit(_slow_render, timeout=0.5)
     assert time.perf_counter() - started < 5
+    with pytest.raises(sheet_render.RenderError, match="died"):
+        sheet_render.render_with_limit(_crash, timeout=5)
+    html = '<html lang="zh-CN"><head><title>好</title></head><body><p>恢复了</p></body></html>'
+    rendered = sheet_render.render_with_limit(sheet_render.render_levels, dict.fromkeys(sheet_render.LEVELS, html))
+    assert rendered.pages == 1 and "恢复了" in read(rendered.pdf).text
 
 
 def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client, django_capture_on_commit_callbacks):
