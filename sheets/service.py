@@ -89,8 +89,11 @@ def get_sheet(site: Site, code: str, *, time_limit: bool = True) -> ServedSheet:
     edition = ensure_edition(page)
     presentation = Presentation.for_site(site)
     source_hash = render_key([edition], presentation)
+    cached = _lookup(site, code, source_hash)
+    if cached is not None:
+        return ServedSheet(cached)
     start = level_hint(site, code, edition)
-    return _cached_or_render(site, code, source_hash, edition, sheet_html(edition, presentation), start, time_limit)
+    return _render_or_fall_back(site, code, source_hash, edition, sheet_html(edition, presentation), start, time_limit)
 
 
 def level_hint(site: Site, key: str, edition: SheetEdition | None = None) -> int:
@@ -109,8 +112,12 @@ def get_poster(site: Site, *, time_limit: bool = True) -> ServedSheet:
     presentation = Presentation.for_site(site)
     source_hash = render_key(editions, presentation, kind="poster")
     title = f"{presentation.town_name}村（社区）证明事项清单"
+    cached = _lookup(site, POSTER_KEY, source_hash)
+    if cached is not None:
+        return ServedSheet(cached)
     html = poster_html(editions, presentation, title)
-    return _cached_or_render(site, POSTER_KEY, source_hash, None, html, level_hint(site, POSTER_KEY), time_limit)
+    start = level_hint(site, POSTER_KEY)
+    return _render_or_fall_back(site, POSTER_KEY, source_hash, None, html, start, time_limit)
 
 
 # -- village packs ------------------------------------------------------
@@ -159,7 +166,7 @@ def get_pack(site: Site, code: str, *, time_limit: bool = True) -> ServedSheet:
             raise SheetPending(key)
         return ServedSheet(fallback, fallback=True)
     hints = [level_hint(site, edition.code, edition) for edition in parts]
-    cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
+    cached = _lookup(site, key, source_hash)
     if cached is not None:
         return ServedSheet(cached)
     return ServedSheet(store(site, key, source_hash, cover, render_pack(cover, parts, presentation, hints)))
@@ -194,11 +201,12 @@ def render_pack(
 # -- cache --------------------------------------------------------------
 
 
-def _cached_or_render(site, key, source_hash, edition, html_for_level, start: int, time_limit: bool) -> ServedSheet:
-    """The cached PDF, else a new render; if that fails, the last good PDF for the key, else SheetUnavailable."""
-    cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
-    if cached is not None:
-        return ServedSheet(cached)
+def _lookup(site: Site, key: str, source_hash: str) -> RenderedSheet | None:
+    return RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
+
+
+def _render_or_fall_back(site, key, source_hash, edition, html_for_level, start: int, time_limit: bool) -> ServedSheet:
+    """A new render; if that fails, the last good PDF for the key, else SheetUnavailable."""
     try:
         if time_limit:
             htmls = {level: html_for_level(level) for level in LEVELS}
