@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
@@ -40,4 +42,4 @@ def _sheet_text(page) -> str:
         snapshot = build(page).snapshot()
     except Exception:  # a half-filled draft; the guide quality panel reports what is missing
         return ""
-    return str(snapshot)
+    return json.dumps(snapshot, ensure_ascii=False)  # str() would escape unprintable characters

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -311,5 +312,18 @@ def test_characters_no_font_has_are_reported():
 
 
 def test_every_character_in_the_demo_content_is_in_the_sheet_fonts():
-    text = "".join(str(service.ensure_edition(page).snapshot) for page in ServiceItemPage.objects.live())
+    snapshots = [service.ensure_edition(page).snapshot for page in ServiceItemPage.objects.live()]
+    text = json.dumps(snapshots, ensure_ascii=False)
     assert missing_characters(text) == []
+
+
+def test_the_sheet_panel_names_characters_no_font_can_print(admin_client):
+    page = ServiceItemPage.objects.get(code="QH-RS-006")
+    page.summary = "领取待遇前确认资格（申请人姓名中的\U0010fffd字请到窗口核对）"
+    page.save_revision().publish()
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "有字打印不出来" in html and "\U0010fffd" in html
+    other = ServiceItemPage.objects.get(code="QH-RS-007")
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[other.pk])).content.decode()
+    assert "有字打印不出来" not in html
+    assert "明白纸：第" in html or "明白纸尚未生成" in html
