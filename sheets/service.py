@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -151,33 +152,29 @@ def get_pack(site: Site, code: str, *, time_limit: bool = True) -> ServedSheet:
     presentation = Presentation.for_site(site)
     source_hash = render_key([cover, *parts], presentation, kind="pack")
     key = PACK_PREFIX + code
-    if time_limit:
-        # A pack is tens of sheets: seconds of work that never runs inside a request.
-        cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
-        if cached is None:
-            from .tasks import build_pack
-
-            build_pack.enqueue(site.pk, code)  # the immediate backend finishes it before returning
-            cached = RenderedSheet.objects.filter(site=site, key=key, source_hash=source_hash).first()
-        if cached is not None:
-            return ServedSheet(cached)
-        fallback = RenderedSheet.objects.filter(site=site, key=key).order_by("-rendered_at").first()
-        if fallback is None:
-            raise SheetPending(key)
-        return ServedSheet(fallback, fallback=True)
-    hints = [level_hint(site, edition.code, edition) for edition in parts]
     cached = _lookup(site, key, source_hash)
     if cached is not None:
         return ServedSheet(cached)
-    return ServedSheet(store(site, key, source_hash, cover, render_pack(cover, parts, presentation, hints)))
+    if not time_limit:  # a task or build_sheets: render here
+        hints = [level_hint(site, edition.code, edition) for edition in parts]
+        return ServedSheet(store(site, key, source_hash, cover, render_pack(cover, parts, presentation, hints)))
+    # A request: a pack is tens of sheets, seconds of work that never runs inside a request.
+    from .tasks import build_pack
+
+    build_pack.enqueue(site.pk, code)  # the immediate backend finishes it before returning
+    cached = _lookup(site, key, source_hash)
+    if cached is not None:
+        return ServedSheet(cached)
+    fallback = RenderedSheet.objects.filter(site=site, key=key).order_by("-rendered_at").first()
+    if fallback is None:
+        raise SheetPending(key)
+    return ServedSheet(fallback, fallback=True)
 
 
 def render_pack(
     cover: SheetEdition, parts: list[SheetEdition], presentation: Presentation, hints: list[int]
 ) -> RenderedPdf:
     """Cover with contents, then each part laid out on its own (so each keeps its one-page fit)."""
-    import time
-
     started = time.perf_counter()
     documents = [
         fit(sheet_html(edition, presentation), start=hint)[0] for edition, hint in zip(parts, hints, strict=True)

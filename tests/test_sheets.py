@@ -327,3 +327,12 @@ def test_the_sheet_panel_names_characters_no_font_can_print(admin_client):
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[other.pk])).content.decode()
     assert "有字打印不出来" not in html
     assert "明白纸：第" in html or "明白纸尚未生成" in html
+
+
+def test_a_pack_not_yet_built_is_queued_not_rendered_in_the_request(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, never run
+    RenderedSheet.objects.filter(key="pack:OF-V07").delete()
+    response = client.get("/sheets/pack/OF-V07.pdf")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "资料包正在生成" in response.content.decode()
+    assert not RenderedSheet.objects.filter(key="pack:OF-V07").exists()
