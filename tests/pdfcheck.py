@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import pypdf
@@ -22,6 +23,7 @@ class PdfFacts:
     title: str
     tagged: bool
     has_structure: bool
+    declares_pdf_ua: bool  # XMP pdfuaid:part and DisplayDocTitle, as PDF/UA-1 requires
 
     @property
     def text(self) -> str:
@@ -41,7 +43,16 @@ def read(pdf: bytes) -> PdfFacts:
         title=str((reader.metadata or {}).get("/Title", "")),
         tagged=bool(mark_info.get("/Marked", False)),
         has_structure="/StructTreeRoot" in root,
+        declares_pdf_ua=_declares_pdf_ua(root),
     )
+
+
+def _declares_pdf_ua(root) -> bool:
+    metadata = root.get("/Metadata")
+    xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata is not None else ""
+    preferences = root.get("/ViewerPreferences") or {}
+    part_one = re.search(r"pdfuaid:part(=\"1\"|>1<)", xmp) is not None
+    return part_one and bool(preferences.get("/DisplayDocTitle"))
 
 
 def is_size(size: tuple[float, float], expected: tuple[float, float]) -> bool:
@@ -76,8 +87,6 @@ def font_unicode_maps(pdf: bytes) -> dict[str, set[str]]:
 
 def _cmap_characters(cmap: str) -> set[str]:
     """Characters mapped from a glyph id other than 0 in a ToUnicode CMap (bfchar and bfrange)."""
-    import re
-
     chars: set[str] = set()
     for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
         for glyph, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):

@@ -37,7 +37,7 @@ def check_sheet(pdf: bytes, page, *, size=A4) -> None:
     """Every sheet: tagged zh-CN PDF with a title, right size, title and code in its text, QR to its page."""
     facts = read(pdf)
     assert all(is_size(s, size) for s in facts.sizes), facts.sizes
-    assert facts.lang == "zh-CN" and facts.tagged and facts.has_structure
+    assert facts.lang == "zh-CN" and facts.tagged and facts.has_structure and facts.declares_pdf_ua
     assert page.title in facts.title
     first = facts.texts[0].replace("\n", "")
     assert page.title in first and page.code in first
