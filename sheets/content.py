@@ -17,8 +17,8 @@ from wagtail.models import Page, Site
 from home.models import TownSettings
 from services.values import OnlineMode
 
-# Bump when the shape of a snapshot changes; older editions are then re-made before rendering.
-SNAPSHOT_FORMAT = 2
+# Bump when the shape or the wording of a snapshot changes; older editions are re-made before rendering.
+SNAPSHOT_FORMAT = 3
 
 ITEM = "item"
 CERTIFICATES = "certificates"
@@ -149,7 +149,7 @@ def build_item(page) -> SheetContent:
 
     online = [page.online_mode]
     if page.online_note:
-        online.append(page.online_note)
+        online.append(page.online_note.rstrip("。"))
     url = page.effective_online_url(town)
     if url and page.online_mode != OnlineMode.COUNTER:
         online.append(f"网址：{url}")
@@ -189,9 +189,8 @@ def _where_rows(page) -> list[dict]:
         rows.append({"name": place.title, "address": place.address, "hours": _hours_rows(place), "note": row.note})
     if points:
         total = _village_point_count(page)
-        names = f"全镇{total}个村（社区）便民服务站" if len(points) == total else "、".join(points)
-        note = f"{point_note}：{names}" if point_note else names
-        rows.append({"name": "村（社区）便民服务站", "address": "", "hours": [], "note": note})
+        where = f"全镇{total}个都可以" if len(points) == total else "、".join(points)
+        rows.append({"name": f"村（社区）便民服务站（{where}）", "address": "", "hours": [], "note": point_note})
     if page.hours_note:
         rows.append({"name": "", "address": "", "hours": [page.hours_note], "note": ""})
     return rows

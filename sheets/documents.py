@@ -14,7 +14,7 @@ from .models import SheetEdition
 from .qr import qr_data_uri
 
 # Bump when templates or sheet.css change, so cached PDFs are rendered again.
-STYLE_VERSION = "2026-11-22.17"
+STYLE_VERSION = "2026-11-22.19"
 SHEET_PARAM = "sheet"
 
 
