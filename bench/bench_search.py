@@ -12,16 +12,16 @@ checks are off on that throwaway connection because the rows have no pages.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.demo_site import set_up_demo_site  # noqa: E402
 
 LOAD_PROBE = """
 import resource, time
@@ -54,25 +54,10 @@ def main() -> None:
     options = parser.parse_args()
 
     load_s, load_mb = dictionary_cost()
-    tmp = tempfile.mkdtemp(prefix="bench-search-")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
-        DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
-        LOG_LEVEL="ERROR",
-        DEBUG="false",
-    )
-    import django
-
-    django.setup()
+    set_up_demo_site("bench-search-")
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.RATELIMIT_ENABLE = False
-    call_command("migrate", verbosity=0)
-    call_command("load_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     from wagtail.models import Page, Site
 
     from search.evaluation import read_cases

@@ -15,12 +15,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.demo_site import set_up_demo_site  # noqa: E402
 
 
 def p95(values: list[float]) -> float:
@@ -35,24 +36,9 @@ def main() -> None:
     parser.add_argument("--fonttools", action="store_true", help="also time one sheet subset by fontTools")
     options = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="bench-sheets-")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
-        DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
-        LOG_LEVEL="ERROR",
-        DEBUG="false",
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    set_up_demo_site("bench-sheets-")
     from django.test import Client
     from wagtail.models import Site
-
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    call_command("load_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     from services.models import ServiceItemPage
     from sheets import service

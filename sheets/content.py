@@ -101,6 +101,19 @@ def _site_and_settings(page: Page) -> tuple[Site, TownSettings]:
     return site, TownSettings.for_site(site)
 
 
+def _content(kind: str, page, site: Site, subtitle: str, sections: list[Section]) -> SheetContent:
+    return SheetContent(
+        kind=kind,
+        code=page.code,
+        title=page.title,
+        subtitle=subtitle,
+        sections=[section for section in sections if not section.is_empty()],
+        page_id=page.pk,
+        page_url=page.get_full_url(),
+        site_id=site.pk,
+    )
+
+
 def _hours_rows(place) -> list[str]:
     rows = [f"{days} {times}" for days, times in place.weekly_hours()]
     rows.extend(place.hours_notes())
@@ -165,16 +178,7 @@ def build_item(page) -> SheetContent:
         Section("phones", "电话", "inline", phones, primary=False),
         Section("online", "网上办理", "inline", online, primary=False),
     ]
-    return SheetContent(
-        kind=ITEM,
-        code=page.code,
-        title=page.title,
-        subtitle=f"{page.category.name} · {page.responsible_unit.name}",
-        sections=[s for s in sections if not s.is_empty()],
-        page_id=page.pk,
-        page_url=page.get_full_url(),
-        site_id=site.pk,
-    )
+    return _content(ITEM, page, site, f"{page.category.name} · {page.responsible_unit.name}", sections)
 
 
 def _where_rows(page) -> list[dict]:
@@ -218,16 +222,7 @@ def build_certificate_list(page) -> SheetContent:
         Section("entries", heading, "entries", entries),
         Section("basis", "依据", "text", [page.basis] if page.basis else [], primary=False),
     ]
-    return SheetContent(
-        kind=CERTIFICATES,
-        code=page.code,
-        title=page.title,
-        subtitle=f"共 {len(entries)} 项",
-        sections=[s for s in sections if not s.is_empty()],
-        page_id=page.pk,
-        page_url=page.get_full_url(),
-        site_id=site.pk,
-    )
+    return _content(CERTIFICATES, page, site, f"共 {len(entries)} 项", sections)
 
 
 def build_place(page) -> SheetContent:
@@ -246,16 +241,7 @@ def build_place(page) -> SheetContent:
         Section("windows", "窗口", "entries", windows, primary=False),
         Section("items", f"在这里办理的事项（{len(items)} 项）", "list", items, primary=False),
     ]
-    return SheetContent(
-        kind=PLACE,
-        code=page.code,
-        title=page.title,
-        subtitle=page.get_kind_display(),
-        sections=[s for s in sections if not s.is_empty()],
-        page_id=page.pk,
-        page_url=page.get_full_url(),
-        site_id=site.pk,
-    )
+    return _content(PLACE, page, site, page.get_kind_display(), sections)
 
 
 BUILDERS = {

@@ -1,7 +1,9 @@
 """Re-rendering sheets after a publish, as a background task.
 
-Tasks use the django-tasks API (Django 6's ``django.tasks``, backported), so
-a queue backend can replace ``ThreadBackend`` by setting only TASKS.
+Tasks use the django-tasks API (Django 6's ``django.tasks``, backported) on
+their own backend alias, "sheets", so a queue backend can replace
+``ThreadBackend`` by setting only SHEETS_TASKS_BACKEND, and Wagtail's own
+tasks (on "default") stay as Wagtail expects.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def sheet_pages_affected(page: Page) -> tuple[list[Page], bool]:
     return [], False
 
 
-@task()
+@task(backend="sheets")
 def refresh_sheets(page_ids: list[int]) -> dict:
     """New editions and PDFs for published pages and every sheet that shows them."""
     from places.models import PlaceKind, PlacePage
@@ -105,7 +107,7 @@ def refresh_sheets(page_ids: list[int]) -> dict:
     return {"done": done, "failed": failed}
 
 
-@task()
+@task(backend="sheets")
 def build_pack(site_id: int, code: str) -> int:
     """One village pack, when a resident asks for it and it is not cached."""
     from . import service
@@ -114,7 +116,7 @@ def build_pack(site_id: int, code: str) -> int:
     return service.get_pack(site, code, time_limit=False).record.pages
 
 
-@task()
+@task(backend="sheets")
 def refresh_site_sheets(site_id: int) -> dict:
     """After a town-wide change (town name, demo notice): every edition and sheet in one site."""
     from .batch import build_all

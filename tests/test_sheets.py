@@ -339,7 +339,7 @@ def test_the_sheet_panel_names_characters_no_font_can_print(admin_client):
 
 
 def test_a_pack_not_yet_built_is_queued_not_rendered_in_the_request(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, never run
+    settings.TASKS = settings.TASKS | {"sheets": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never run
     RenderedSheet.objects.filter(key="pack:OF-V07").delete()
     response = client.get("/sheets/pack/OF-V07.pdf")
     assert response.status_code == 503 and response["Retry-After"] == "60"

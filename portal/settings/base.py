@@ -187,10 +187,15 @@ WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 # reference catalog beside the project, else the copy the project ships.
 CATALOG_DIR = os.environ.get("CATALOG_DIR", "")
 
-# Clarity sheets (明白纸): rendered when content is published, by a task.
-# The default runs tasks on a background thread of the web process, which
-# suits one machine; several app servers point TASKS at a shared queue backend.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "sheets.tasks.ThreadBackend")}}
+# Tasks (django-tasks, Django 6's API). "default" is what Wagtail uses for its
+# own index updates and stays immediate, as Wagtail expects. Clarity sheets
+# (明白纸) are rendered after a publish by the "sheets" backend: by default a
+# background thread of the web process, which suits one machine; several app
+# servers point SHEETS_TASKS_BACKEND at a shared queue backend.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "sheets": {"BACKEND": os.environ.get("SHEETS_TASKS_BACKEND", "sheets.tasks.ThreadBackend")},
+}
 SHEETS_RENDER_TIMEOUT = float(os.environ.get("SHEETS_RENDER_TIMEOUT", "20"))  # seconds, on a request
 SHEETS_CONCURRENT_RENDERS = int(os.environ.get("SHEETS_CONCURRENT_RENDERS", "2"))  # per process
 CONTENT_DIR = BASE_DIR / "content"

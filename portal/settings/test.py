@@ -22,4 +22,4 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Rate limits are exercised by their own test, which turns them back on.
 RATELIMIT_ENABLE = False
 # Sheet tasks run inline so tests see their effect at once.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {name: {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"} for name in ("default", "sheets")}
