@@ -103,7 +103,9 @@ def test_certificate_poster_is_one_a3_page_with_both_lists_and_two_qr_codes(clie
     _response, pdf = get_pdf(client, "/sheets/poster/ZM-A3.pdf")
     facts = read(pdf)
     assert facts.pages == 1 and is_size(facts.sizes[0], A3)
-    assert facts.lang == "zh-CN" and facts.tagged and "证明事项清单" in facts.title
+    assert facts.lang == "zh-CN" and facts.tagged and facts.declares_pdf_ua and "证明事项清单" in facts.title
+    flat = facts.text.replace("\n", "")
+    assert "清河镇村（社区）证明事项清单" in flat and "ZM-Y" in flat and "ZM-N" in flat
     lists = [CertificateListPage.objects.get(code=code) for code in ("ZM-Y", "ZM-N")]
     expected = {qr_target(p.get_full_url(), current_edition(p).number) for p in lists}
     assert set(qr_codes(pdf, scale=2)) == expected
@@ -130,7 +132,7 @@ def test_village_pack_has_cover_contents_and_every_part(client, site):
     assert len(parts) == point.handled_items().count() + 3
     assert all(is_size(size, A4) for size in facts.sizes) and facts.tagged and facts.lang == "zh-CN"
     cover = facts.texts[0]
-    assert point.title in cover and point.phone in cover and "目录" in cover
+    assert point.title in cover and point.code in cover and point.phone in cover and "目录" in cover
     # The contents give each part's first page (code, title, page in cells), and that page carries the code.
     contents = re.sub(r"\s+", "", "".join(facts.texts[:2]))
     for edition in parts[:3] + parts[-3:]:
