@@ -54,9 +54,7 @@ def refresh_editions(site: Site, pages: list[Page] | None = None) -> int:
     for page in pages if pages is not None else sheet_pages(site):
         if not has_sheet(page):
             continue
-        before = page.sheet_editions.count()
-        edition = refresh_edition(page)
-        new += int(edition.number > before)
+        new += int(refresh_edition(page).created)
     return new
 
 

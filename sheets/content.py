@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from django.utils.functional import cached_property
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from home.models import TownSettings
 from services.values import OnlineMode
@@ -46,9 +46,7 @@ class SheetContent:
     title: str
     subtitle: str
     sections: list[Section]
-    page_id: int
     page_url: str
-    site_id: int
 
     def snapshot(self) -> dict:
         """The resident-visible content, for hashing and for 'what changed since'."""
@@ -96,21 +94,14 @@ def has_sheet(page: Page) -> bool:
     return type(page.specific_deferred).__name__ in BUILDERS
 
 
-def _site_and_settings(page: Page) -> tuple[Site, TownSettings]:
-    site = page.get_site()
-    return site, TownSettings.for_site(site)
-
-
-def _content(kind: str, page, site: Site, subtitle: str, sections: list[Section]) -> SheetContent:
+def _content(kind: str, page, subtitle: str, sections: list[Section]) -> SheetContent:
     return SheetContent(
         kind=kind,
         code=page.code,
         title=page.title,
         subtitle=subtitle,
         sections=[section for section in sections if not section.is_empty()],
-        page_id=page.pk,
         page_url=page.get_full_url(),
-        site_id=site.pk,
     )
 
 
@@ -123,7 +114,7 @@ def _hours_rows(place) -> list[str]:
 
 
 def build_item(page) -> SheetContent:
-    site, town = _site_and_settings(page)
+    town = TownSettings.for_site(page.get_site())
     promised, statutory = page.promised_limit, page.statutory_limit
     limit_notes = []
     if statutory and str(statutory) != str(promised):
@@ -178,7 +169,7 @@ def build_item(page) -> SheetContent:
         Section("phones", "电话", "inline", phones, primary=False),
         Section("online", "网上办理", "inline", online, primary=False),
     ]
-    return _content(ITEM, page, site, f"{page.category.name} · {page.responsible_unit.name}", sections)
+    return _content(ITEM, page, f"{page.category.name} · {page.responsible_unit.name}", sections)
 
 
 def _where_rows(page) -> list[dict]:
@@ -212,7 +203,6 @@ def _place_phone(page) -> str:
 
 
 def build_certificate_list(page) -> SheetContent:
-    site, _town = _site_and_settings(page)
     entries = [
         {"code": entry.code, "name": entry.title, "how": entry.alternative} for entry in page.entries().specific()
     ]
@@ -222,11 +212,10 @@ def build_certificate_list(page) -> SheetContent:
         Section("entries", heading, "entries", entries),
         Section("basis", "依据", "text", [page.basis] if page.basis else [], primary=False),
     ]
-    return _content(CERTIFICATES, page, site, f"共 {len(entries)} 项", sections)
+    return _content(CERTIFICATES, page, f"共 {len(entries)} 项", sections)
 
 
 def build_place(page) -> SheetContent:
-    site, _town = _site_and_settings(page)
     contact = [["地址", page.address, ""], ["电话", "、".join(page.phones()), ""]]
     windows = [
         {"code": w.code, "name": w.title, "how": f"电话 {w.phone}"}
@@ -241,7 +230,7 @@ def build_place(page) -> SheetContent:
         Section("windows", "窗口", "entries", windows, primary=False),
         Section("items", f"在这里办理的事项（{len(items)} 项）", "list", items, primary=False),
     ]
-    return _content(PLACE, page, site, page.get_kind_display(), sections)
+    return _content(PLACE, page, page.get_kind_display(), sections)
 
 
 BUILDERS = {

@@ -16,22 +16,28 @@ def current_edition(page: Page) -> SheetEdition | None:
 
 
 def refresh_edition(page: Page, content: SheetContent | None = None) -> SheetEdition:
-    """The page's current edition, made anew if its live content differs from the last one."""
+    """The page's current edition, made anew if its live content differs from the last one.
+
+    A new edition is marked ``created = True`` so batch jobs can count them without another query.
+    """
     content = content or build(page)
     for _attempt in range(3):
         latest = current_edition(page)
         if latest is not None and latest.content_hash == content.content_hash:
+            latest.created = False
             return latest
         snapshot = content.snapshot() | {"url": content.page_url, "kind": content.kind}
         try:
             with transaction.atomic():
-                return SheetEdition.objects.create(
+                edition = SheetEdition.objects.create(
                     page=page,
                     code=content.code,
                     number=(latest.number + 1) if latest else 1,
                     content_hash=content.content_hash,
                     snapshot=snapshot,
                 )
+            edition.created = True
+            return edition
         except IntegrityError:  # a concurrent publish took the number; look again
             continue
     raise RuntimeError(f"could not number a new sheet edition for {content.code}")

@@ -41,11 +41,6 @@ def covered_codepoints() -> frozenset[int]:
     return frozenset(points)
 
 
-def missing_font_files() -> list[Path]:
-    """Font files of the stack that are missing on this machine."""
-    return [path for path in FONT_FILES if not path.exists()]
-
-
 def missing_characters(text: str) -> list[str]:
     """Characters in ``text`` that no font in the stack can draw, in order of appearance."""
     covered = covered_codepoints()
