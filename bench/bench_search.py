@@ -34,9 +34,6 @@ print(time.perf_counter() - start, (resource.getrusage(resource.RUSAGE_SELF).ru_
 """
 
 
-SITE_ROOT = "00010001"  # the default site's home page path
-
-
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
@@ -60,13 +57,15 @@ def main() -> None:
     from django.test import Client
     from wagtail.models import Page, Site
 
+    from home.towns import town_path
+    from search.engine import search
     from search.evaluation import read_cases
     from search.models import SearchDocument
-    from search.service import search
 
     queries = [c.query for c in read_cases(settings.BASE_DIR.parent / "shared/search-eval/dev-queries.tsv")]
     client = Client()
     site = Site.objects.get(is_default_site=True)
+    site_root = town_path(site)
     client.get("/api/search/", {"q": "低保"})  # warm up: vocabulary and caches
 
     def timed(fn, query: str) -> float:
@@ -121,7 +120,7 @@ def main() -> None:
 
         EmbeddedBackend().index(created)
         made = size
-        times = [timed(lambda q: search(q, SITE_ROOT, log=False), q) for _ in range(options.rounds) for q in queries]
+        times = [timed(lambda q: search(q, site_root, log=False), q) for _ in range(options.rounds) for q in queries]
         print(
             f"embedded backend at {size:>6} synthetic + {len(real)} real documents: "
             f"p50 {statistics.median(times):6.1f} ms   p95 {p95(times):6.1f} ms"

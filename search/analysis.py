@@ -125,6 +125,14 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+MAX_QUERY_CHARS = 100
+
+
+def clean_query(text: str) -> str:
+    """What a resident typed, with control characters blanked, spaces collapsed and the length capped."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())[:MAX_QUERY_CHARS]
+
+
 def bigrams(run: str) -> list[str]:
     if len(run) < 2:
         return [run] if run else []

@@ -6,4 +6,10 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from home.outputs import SEARCH, registry
+
+        from . import indexing, signals  # noqa: F401
+        from .documents import register_documents
+
+        register_documents()
+        registry.register_rebuild(SEARCH, indexing.rebuild_site)

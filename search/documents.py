@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from home.outputs import SEARCH, registry
+from home.towns import town_path
+
 from .analysis import analyze_document, join, normalize
 from .models import SearchDocument
 
@@ -25,9 +28,6 @@ def title_variants(title: str) -> list[str]:
     return [title, BRACKETED.sub("", title), BRACKETED.sub(r"\1", title)]
 
 
-SITE_ROOT_PATH_LENGTH = 8  # treebeard steplen 4: the home page of each site sits at depth 2
-
-
 def _terms(texts: Iterable[str], with_pinyin: bool = False) -> tuple[str, str]:
     words, pinyin = [], []
     for text in texts:
@@ -43,32 +43,34 @@ def _code_terms(code: str) -> str:
     return join([norm, norm.replace("-", ""), *re.split(r"-", norm)]) if norm else ""
 
 
-def build_document(page: Page) -> SearchDocument | None:
-    """The search document for a live page, or None for pages that are not searchable."""
+def register_documents() -> None:
+    """Register a document builder per searchable page type: the one list of what search finds."""
     from notices.models import NoticePage
     from places.models import PlacePage
     from services.models import CertificateEntryPage, ServiceItemPage
 
+    registry.register(SEARCH, ServiceItemPage, _item_fields)
+    registry.register(SEARCH, CertificateEntryPage, _certificate_fields)
+    registry.register(SEARCH, PlacePage, _place_fields)
+    registry.register(SEARCH, NoticePage, _notice_fields)
+
+
+def build_document(page: Page) -> SearchDocument | None:
+    """The search document for a live page, or None for pages that are not searchable (now)."""
     page = page.specific
-    builders = {
-        ServiceItemPage: _item_fields,
-        CertificateEntryPage: _certificate_fields,
-        PlacePage: _place_fields,
-        NoticePage: _notice_fields,
-    }
-    builder = builders.get(type(page))
+    builder = registry.builder(SEARCH, page)
     if builder is None or not page.live or page.depth < 3:
         return None
-    if isinstance(page, NoticePage) and page.is_expired():
-        return None
     fields = builder(page)
+    if fields is None:
+        return None
     titles, keywords, body = fields.pop("title_texts"), fields.pop("keyword_texts"), fields.pop("body_texts")
     title_terms, title_pinyin = _terms([v for t in titles for v in title_variants(t)], with_pinyin=True)
     keyword_terms, keyword_pinyin = _terms(keywords, with_pinyin=True)
     body_terms, _ = _terms(body)
     return SearchDocument(
         page_id=page.pk,
-        root_path=page.path[:SITE_ROOT_PATH_LENGTH],
+        root_path=town_path(page),
         title=page.title,
         url=page.url or "",
         title_terms=title_terms,
@@ -135,7 +137,9 @@ def _place_fields(place) -> dict:
     }
 
 
-def _notice_fields(notice) -> dict:
+def _notice_fields(notice) -> dict | None:
+    if notice.is_expired():  # an expired notice leaves the index
+        return None
     return {
         "doc_type": "notice",
         "expires_on": notice.expiry_date,

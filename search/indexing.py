@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from home.outputs import SEARCH, registry
+
+from .backends import active_backend, embedded_backend
 from .documents import build_document
 from .models import SearchDocument
-from .service import _load_vocabulary, active_backend, embedded_backend, vocabulary_changed
+from .vocabulary import load_vocabulary, vocabulary_changed
 
 logger = logging.getLogger(__name__)
 
@@ -45,37 +47,19 @@ def _each_backend(method: str, *args) -> None:
             )
 
 
-_state = threading.local()
-
-
-@contextmanager
-def suspended() -> Iterator[None]:
-    """Skip per-page index updates, e.g. while a bulk import publishes many pages."""
-    _state.suspended = True
-    try:
-        yield
-    finally:
-        _state.suspended = False
-
-
-def is_suspended() -> bool:
-    return getattr(_state, "suspended", False)
-
-
-SEARCHABLE = ("services.serviceitempage", "services.certificateentrypage", "places.placepage", "notices.noticepage")
+def searchable_models() -> list[type[Page]]:
+    """The page types with a search document, as registered in the output registry."""
+    return registry.models(SEARCH)
 
 
 def searchable_pages():
-    labels = [label.split(".") for label in SEARCHABLE]
-    from django.contrib.contenttypes.models import ContentType
-
-    types = [ContentType.objects.get_by_natural_key(app, model) for app, model in labels]
-    return Page.objects.live().filter(content_type__in=types).specific()
+    types = ContentType.objects.get_for_models(*searchable_models(), for_concrete_models=False).values()
+    return Page.objects.live().filter(content_type__in=list(types)).specific()
 
 
 def update_page(page: Page) -> None:
     """Index one page (or drop it when it is no longer searchable)."""
-    _load_vocabulary()
+    load_vocabulary()
     doc = build_document(page)
     existing = SearchDocument.objects.filter(page_id=page.pk).first()
     if doc is None:
@@ -104,7 +88,7 @@ def remove_ids(ids: Iterable[int]) -> None:
 def rebuild() -> int:
     """Rebuild every document from the live pages; returns how many were indexed."""
     vocabulary_changed()
-    _load_vocabulary()
+    load_vocabulary()
     docs = []
     with transaction.atomic():
         SearchDocument.objects.all().delete()
@@ -115,3 +99,8 @@ def rebuild() -> int:
                 docs.append(doc)
     _each_backend("rebuild", docs)
     return len(docs)
+
+
+def rebuild_site(site: Site) -> int:
+    """The output registry's rebuild after a bulk job: one index serves every town, so all of it."""
+    return rebuild()

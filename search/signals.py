@@ -9,16 +9,18 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
+from home.outputs import registry
+
 from . import indexing
 from .models import Synonym
-from .service import vocabulary_changed
+from .vocabulary import vocabulary_changed
 
 logger = logging.getLogger(__name__)
 
 
 @receiver(page_published)
 def index_published_page(sender, instance, **kwargs):
-    if indexing.is_suspended():
+    if registry.is_paused():  # a bulk job rebuilds the index once at its end
         return
     try:
         indexing.update_page(instance)

@@ -1,4 +1,4 @@
-"""Resident search page and the JSON endpoints; thin wrappers over search.service."""
+"""Resident search page and the JSON endpoints; thin wrappers over ``search.engine``."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django_ratelimit.decorators import ratelimit
-from wagtail.models import Site
 
-from home.models import hot_words_for as town_hot_words
+from home.towns import town_for_request, town_path
 
-from .documents import SITE_ROOT_PATH_LENGTH
+from .editorial import hot_words_for
+from .engine import search as run_search
 from .models import DOC_TYPES
-from .service import did_you_mean, suggestions
-from .service import search as run_search
+from .suggest import did_you_mean, suggestions
 
 API_RATE = "60/m"  # per client address; a resident typing fast stays well under it
 FACET_GROUPS = [("category", "分类"), ("life_events", "人生事件"), ("level", "办理层级"), ("online", "网上办理")]
@@ -25,15 +24,14 @@ FILTERS = ("doc_type", "category", "life_events", "level", "online")
 def _services_url(request: HttpRequest) -> str:
     from services.models import ServiceIndexPage
 
-    site = Site.find_for_request(request)
+    site = town_for_request(request)
     index = ServiceIndexPage.objects.live().descendant_of(site.root_page).first() if site else None
     return index.get_url(request) if index else ""
 
 
-def site_root_path(site: Site | None) -> str:
-    if site is None:
-        site = Site.objects.get(is_default_site=True)
-    return site.root_page.path[:SITE_ROOT_PATH_LENGTH]
+def town_root_path(request: HttpRequest) -> str:
+    """The tree path of the town the request is for: search covers that town only."""
+    return town_path(town_for_request(request))
 
 
 def _limit(request: HttpRequest, default: int = 10) -> int:
@@ -56,9 +54,7 @@ def too_many_requests() -> JsonResponse:
 def api_search(request: HttpRequest) -> JsonResponse:
     if getattr(request, "limited", False):
         return too_many_requests()
-    response = run_search(
-        request.GET.get("q", ""), site_root_path(Site.find_for_request(request)), limit=_limit(request)
-    )
+    response = run_search(request.GET.get("q", ""), town_root_path(request), limit=_limit(request))
     return JsonResponse(response.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
@@ -67,7 +63,7 @@ def api_suggest(request: HttpRequest) -> JsonResponse:
     if getattr(request, "limited", False):
         return too_many_requests()
     query = request.GET.get("q", "")
-    items = suggestions(query, site_root_path(Site.find_for_request(request)), limit=_limit(request, 8))
+    items = suggestions(query, town_root_path(request), limit=_limit(request, 8))
     return JsonResponse({"query": query[:100], "suggestions": items}, json_dumps_params={"ensure_ascii": False})
 
 
@@ -77,9 +73,10 @@ def search(request: HttpRequest) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page_number = 1
+    root_path = town_root_path(request)
     response = run_search(
         request.GET.get("q", ""),
-        site_root_path(Site.find_for_request(request)),
+        root_path,
         filters=filters,
         limit=PER_PAGE,
         offset=(page_number - 1) * PER_PAGE,
@@ -93,10 +90,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "doc_types": DOC_TYPES,
         "facet_groups": FACET_GROUPS,
-        "hot_words": town_hot_words(request),
+        "hot_words": hot_words_for(request),
         "services_url": _services_url(request),
-        "did_you_mean": did_you_mean(response.query, site_root_path(Site.find_for_request(request)))
-        if response.query and not response.results
-        else "",
+        "did_you_mean": did_you_mean(response.query, root_path) if response.query and not response.results else "",
     }
     return TemplateResponse(request, "search/search.html", context)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.engine import search
 from search.models import BestBet, QueryLogDay, SearchDocument, Synonym
-from search.service import search
 from services.models import ServiceItemPage
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +226,7 @@ def test_hot_words_fall_back_to_the_log(client):
 def test_common_terms_are_left_out_while_rarer_ones_remain():
     from django.db import connection
 
-    from search.service import embedded_backend
+    from search.backends import embedded_backend
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

@@ -14,8 +14,8 @@ from django.test import override_settings
 from search.analysis import Analyzed
 from search.backends.base import Query
 from search.backends.elastic import ALIAS, PortalDocument, build_search
+from search.engine import search
 from search.models import SearchDocument
-from search.service import search
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_query_body():
 
 @override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9")  # nothing listens on the discard port
 def test_an_unreachable_cluster_falls_back_to_the_embedded_backend(caplog):
-    with caplog.at_level(logging.WARNING, logger="search.service"):
+    with caplog.at_level(logging.WARNING, logger="search.backends"):
         response = search("低保", "00010001", log=False)
     assert response.backend == "embedded"
     assert response.results[0].document.code in {"QH-MZ-001", "QH-MZ-802"}

@@ -2,7 +2,7 @@
 
 BM25 with the shared field weights ranks the matches; facets are counted over
 the filtered match set. Ranking adjustments common to both backends (exact
-names first, village 代办 items beside their town item) live in the service.
+names first, village 代办 items beside their town item) live in ``search.ranking``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class EmbeddedBackend(EmbeddedVariant):
 
     def __init__(self) -> None:
         if connection.vendor != "sqlite":
-            raise RuntimeError("EmbeddedBackend is the SQLite (FTS5) variant; use search.service.embedded_backend()")
+            raise RuntimeError("EmbeddedBackend is the SQLite (FTS5) variant; use search.backends.embedded_backend()")
 
     def index(self, documents: Iterable[SearchDocument]) -> None:
         docs = list(documents)

@@ -3,13 +3,14 @@
 from django.core.management.base import BaseCommand
 
 from search import indexing
-from search.service import _load_vocabulary, active_backend
+from search.backends import active_backend
+from search.vocabulary import load_vocabulary
 
 
 class Command(BaseCommand):
     help = "Rebuild the search index (embedded, or Elasticsearch when ELASTICSEARCH_URL is set)."
 
     def handle(self, *args, **options):
-        _load_vocabulary()
+        load_vocabulary()
         count = indexing.rebuild()
         self.stdout.write(f"indexed {count} documents with the {active_backend().name} backend")

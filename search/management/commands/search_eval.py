@@ -10,9 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page, Site
 
+from home.towns import town_path
+from search.engine import search
 from search.evaluation import TOP, evaluate, read_cases
-from search.service import search
-from search.views import site_root_path
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except (ValueError, UnicodeDecodeError) as exc:
             raise CommandError(str(exc)) from exc
         site = Site.objects.get(is_default_site=True)
-        root = site_root_path(site)
+        root = town_path(site)
 
         def portal(query: str) -> list[str]:
             response = search(query, root, limit=TOP, log=False)

@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from search.service import search
-from search.views import site_root_path
+from home.towns import resolve_site, town_path
+from search.engine import search
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--site", help="hostname of the site (default: the default site)")
 
     def handle(self, *args, query: str, as_json: bool, limit: int, site: str | None, **options):
-        from services.management.commands.load_catalog import resolve_site
-
-        response = search(query, site_root_path(resolve_site(site)), limit=max(1, min(limit, 100)), log=False)
+        response = search(query, town_path(resolve_site(site)), limit=max(1, min(limit, 100)), log=False)
         if as_json:
             self.stdout.write(json.dumps(response.as_json(), ensure_ascii=False))
             return
