@@ -41,7 +41,7 @@ def main() -> None:
     from wagtail.models import Site
 
     from services.models import ServiceItemPage
-    from sheets import service
+    from sheets import production
     from sheets.batch import build_all
     from sheets.models import RenderedSheet
 
@@ -75,7 +75,7 @@ def main() -> None:
     for code in sample:
         RenderedSheet.objects.filter(key=code).delete()
         start = time.perf_counter()
-        service.get_sheet(site, code, time_limit=False)
+        production.get_sheet(site, code)
         cold_inprocess.append(time.perf_counter() - start)
         RenderedSheet.objects.filter(key=code).delete()
         start = time.perf_counter()
@@ -117,7 +117,7 @@ def naive_render(item) -> float:
     from weasyprint.text.fonts import FontConfiguration
 
     from sheets.content import build
-    from sheets.documents import Presentation, _context
+    from sheets.html import Presentation, _context
     from sheets.models import SheetEdition
     from sheets.render import LEVELS, STYLESHEET
 

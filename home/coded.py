@@ -16,9 +16,16 @@ from django.db import models
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page, Site
 
+from .panels import HookedPanelsMixin
+from .towns import town_root
 
-class CodedPage(models.Model):
-    """Abstract base for pages that carry a catalog code."""
+
+class CodedPage(HookedPanelsMixin, models.Model):
+    """Abstract base for pages that carry a catalog code.
+
+    Coded pages are the ones other apps build outputs from (sheets, search
+    documents), so their edit forms also take panels registered by hook.
+    """
 
     #: Regular expression the code must match; set by each subclass.
     code_pattern: str = r"^[A-Z0-9-]+$"
@@ -48,15 +55,6 @@ class CodedPage(models.Model):
             raise ValidationError({"code": f"编码格式不正确：{self.code!r}，应形如 {self.code_example}"})
 
 
-def site_root_for(page: Page) -> Page:
-    """The root page of the site that ``page`` belongs to (or its top ancestor)."""
-    site = page.get_site()
-    if site is not None:
-        return site.root_page
-    ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=2)
-    return ancestors.first() or page
-
-
 def coded_models() -> list[type[Page]]:
     from django.apps import apps
 
@@ -65,7 +63,7 @@ def coded_models() -> list[type[Page]]:
 
 def find_code_clash(code: str, parent: Page, exclude_pk: int | None = None) -> Page | None:
     """Another page in the same town that already uses ``code``, if any."""
-    root = site_root_for(parent)
+    root = town_root(parent)
     for model in coded_models():
         qs = model.objects.descendant_of(root, inclusive=True).filter(code=code)
         if exclude_pk is not None:

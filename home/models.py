@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
+
+# The page type a town's service hall is chosen from, named (not imported) so
+# that ``home`` stays at the bottom of the dependency graph.
+SERVICE_HALL_PAGE_TYPE = "places.PlacePage"
 
 
 @register_setting(icon="home")
@@ -14,14 +18,16 @@ class TownSettings(BaseSiteSetting):
 
     town_name = models.CharField("镇（街道）名称", max_length=40, help_text="例如：清河镇")
     portal_title = models.CharField("网站名称", max_length=60, help_text="例如：清河镇便民服务网")
+    # A plain page reference keeps ``home`` below the content apps; the page
+    # chooser offers only place pages (see ``panels``).
     service_hall = models.ForeignKey(
-        "places.PlacePage",
+        "wagtailcore.Page",
         verbose_name="便民服务中心",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="首页和页脚显示它的地址、办公时间和电话。",
+        help_text="选择便民服务中心的办事地点页面；首页和页脚显示它的地址、办公时间和电话。",
     )
     consultation_phone = models.CharField("总咨询电话", max_length=32, blank=True)
     complaint_phone = models.CharField(
@@ -45,7 +51,11 @@ class TownSettings(BaseSiteSetting):
     panels = [
         MultiFieldPanel([FieldPanel("town_name"), FieldPanel("portal_title")], heading="名称"),
         MultiFieldPanel(
-            [FieldPanel("service_hall"), FieldPanel("consultation_phone"), FieldPanel("complaint_phone")],
+            [
+                PageChooserPanel("service_hall", page_type=SERVICE_HALL_PAGE_TYPE),
+                FieldPanel("consultation_phone"),
+                FieldPanel("complaint_phone"),
+            ],
             heading="服务中心与电话",
         ),
         MultiFieldPanel([FieldPanel("online_service_name"), FieldPanel("online_service_url")], heading="网上办理"),
@@ -58,17 +68,15 @@ class TownSettings(BaseSiteSetting):
         verbose_name = "本镇设置"
 
 
-def hot_words_for(request, count: int = 8) -> list[str]:
-    """Editor-set hot words, else the most searched queries that found something."""
-    from search.service import computed_hot_words
-
-    town = TownSettings.for_request(request)
-    words = [w.strip() for w in town.hot_words.replace("，", "、").split("、") if w.strip()]
-    return words[:count] or computed_hot_words(count)
-
-
 class SectionPage(Page):
-    """A top-level section directly below a town's home page, one of each kind."""
+    """A top-level section directly below a town's home page, one of each kind.
+
+    ``section_key`` names the section for the home page and the site header
+    ("services", "certificates", "places", "notices"), so they can find it
+    without importing the app that defines it.
+    """
+
+    section_key: str = ""
 
     intro = models.TextField("导语", blank=True)
 
@@ -81,41 +89,28 @@ class SectionPage(Page):
 
 
 class HomePage(Page):
-    """Search first, then categories, life events, notices and the hall's contacts."""
+    """Search first, then categories, life events, notices and the hall's contacts.
+
+    The sections below it are found by their ``section_key``; what each shows
+    on the home page (categories, latest notices) comes from the section page's
+    own methods, so this model imports no content app. Its subpage types are
+    the sections that name it as their parent.
+    """
 
     intro = models.CharField("欢迎语", max_length=200, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = [
-        "services.ServiceIndexPage",
-        "services.CertificateIndexPage",
-        "places.PlaceIndexPage",
-        "notices.NoticeIndexPage",
-    ]
     max_count = None
 
     class Meta:
         verbose_name = "首页"
 
-    def section(self, model: type[Page]) -> Page | None:
-        return model.objects.child_of(self).live().first()
+    def sections(self) -> dict[str, Page]:
+        """The live sections below this home page, by key."""
+        children = self.get_children().live().specific()
+        return {child.section_key: child for child in children if getattr(child, "section_key", "")}
 
     def get_context(self, request, *args, **kwargs):
-        from notices.models import NoticeIndexPage, NoticePage
-        from places.models import PlaceIndexPage
-        from services.models import CertificateIndexPage, LifeEvent, ServiceCategory, ServiceIndexPage
-
         context = super().get_context(request, *args, **kwargs)
-        services = self.section(ServiceIndexPage)
-        notices = self.section(NoticeIndexPage)
-        context.update(
-            services_index=services,
-            certificates_index=self.section(CertificateIndexPage),
-            places_index=self.section(PlaceIndexPage),
-            notices_index=notices,
-            categories=ServiceCategory.objects.all(),
-            life_events=LifeEvent.objects.all(),
-            latest_notices=NoticePage.current().descendant_of(self)[:6] if notices else [],
-            hot_words=hot_words_for(request),
-        )
+        context.update({f"{key}_index": section for key, section in self.sections().items()})
         return context

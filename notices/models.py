@@ -29,6 +29,7 @@ class NoticeIndexPage(SectionPage):
 
     per_page = 20
 
+    section_key = "notices"
     subpage_types = ["notices.NoticePage"]
 
     class Meta:
@@ -36,6 +37,10 @@ class NoticeIndexPage(SectionPage):
 
     def current_notices(self, today: dt.date | None = None):
         return NoticePage.current(today).child_of(self)
+
+    def latest(self, count: int = 6):
+        """The newest current notices, for the home page."""
+        return self.current_notices()[:count]
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator

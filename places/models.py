@@ -18,7 +18,6 @@ from wagtail.snippets.models import register_snippet
 
 from home.coded import CodedPage, CodedPageForm
 from home.models import SectionPage
-from sheets.panels import SheetPanel
 
 from .hours import WEEKDAY_NAMES, OpenStatus, Period, SpecialDayRule, open_status, weekly_lines
 
@@ -35,6 +34,7 @@ class PlaceKind(models.TextChoices):
 class PlaceIndexPage(SectionPage):
     """办事地点: every place of service in the town, grouped by kind."""
 
+    section_key = "places"
     subpage_types = ["places.PlacePage"]
 
     class Meta:
@@ -86,7 +86,6 @@ class PlacePage(CodedPage, Page):
     subpage_types = ["places.PlacePage"]
 
     content_panels = [
-        SheetPanel(heading="明白纸"),
         *Page.content_panels,
         MultiFieldPanel([FieldRowPanel([FieldPanel("code"), FieldPanel("kind")])], heading="基本信息"),
         MultiFieldPanel(

@@ -9,4 +9,12 @@ class SheetsConfig(AppConfig):
     verbose_name = "明白纸"
 
     def ready(self) -> None:
+        from home.outputs import SHEET, registry
+
         from . import signals  # noqa: F401
+        from .batch import refresh_editions
+        from .content import register_sheets
+
+        register_sheets()
+        # After a bulk load: number new editions; PDFs render on demand or with build_sheets.
+        registry.register_rebuild(SHEET, refresh_editions)

@@ -15,6 +15,10 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 
 from home.models import TownSettings
+from home.outputs import SHEET, registry
+from home.towns import town_of, town_path
+from places.models import PlaceKind, PlacePage
+from services.models import CertificateEntryPage, CertificateListPage, ServiceItemPage
 from services.values import OnlineMode
 
 # Bump when the shape or the wording of a snapshot changes; older editions are re-made before rendering.
@@ -84,14 +88,14 @@ def changed_sections(old: dict, new: dict) -> list[str]:
 def build(page: Page) -> SheetContent:
     """Sheet content for any page that has a sheet."""
     page = page.specific
-    builder = BUILDERS.get(type(page).__name__)
+    builder = registry.builder(SHEET, page)
     if builder is None:
         raise ValueError(f"{type(page).__name__} has no clarity sheet")
     return builder(page)
 
 
-def has_sheet(page: Page) -> bool:
-    return type(page.specific_deferred).__name__ in BUILDERS
+def has_sheet(page_or_model) -> bool:
+    return registry.has(SHEET, page_or_model)
 
 
 def _content(kind: str, page, subtitle: str, sections: list[Section]) -> SheetContent:
@@ -114,7 +118,7 @@ def _hours_rows(place) -> list[str]:
 
 
 def build_item(page) -> SheetContent:
-    town = TownSettings.for_site(page.get_site())
+    town = TownSettings.for_site(town_of(page))
     promised, statutory = page.promised_limit, page.statutory_limit
     limit_notes = []
     if statutory and str(statutory) != str(promised):
@@ -143,13 +147,10 @@ def build_item(page) -> SheetContent:
 
     steps = [{"main": step.title, "detail": step.description} for step in page.steps.all()]
     places = _where_rows(page)
-    phones = []
-    consult = page.consultation_phone or (places and _place_phone(page)) or town.consultation_phone
-    if consult:
-        phones.append(f"咨询 {consult}")
-    complaint = page.complaint_phone or town.complaint_phone
-    if complaint:
-        phones.append(f"投诉 {complaint}")
+    contact = page.contact_phones(town)
+    phones = [
+        f"{label} {phone}" for label, phone in (("咨询", contact.consultation), ("投诉", contact.complaint)) if phone
+    ]
 
     online = [page.online_mode]
     if page.online_note:
@@ -177,7 +178,7 @@ def _where_rows(page) -> list[dict]:
     rows, points, point_note = [], [], ""
     for row in page.item_places.select_related("place").all():
         place = row.place.specific
-        if place.kind == "village_point":
+        if place.kind == PlaceKind.VILLAGE_POINT:
             points.append(place.title.removesuffix("便民服务站"))
             point_note = point_note or row.note
             continue
@@ -192,21 +193,14 @@ def _where_rows(page) -> list[dict]:
 
 
 def _village_point_count(page) -> int:
-    from places.models import PlaceKind, PlacePage
-
-    return PlacePage.objects.live().filter(kind=PlaceKind.VILLAGE_POINT, path__startswith=page.path[:8]).count()
-
-
-def _place_phone(page) -> str:
-    place = page.main_place()
-    return place.phone if place else ""
+    return PlacePage.objects.live().filter(kind=PlaceKind.VILLAGE_POINT, path__startswith=town_path(page)).count()
 
 
 def build_certificate_list(page) -> SheetContent:
     entries = [
         {"code": entry.code, "name": entry.title, "how": entry.alternative} for entry in page.entries().specific()
     ]
-    heading = "用途和出具程序" if page.code == "ZM-Y" else "不再开证明，改为这样办"
+    heading = page.alternative_heading
     sections = [
         Section("intro", "说明", "text", [page.intro] if page.intro else [], primary=False),
         Section("entries", heading, "entries", entries),
@@ -233,8 +227,29 @@ def build_place(page) -> SheetContent:
     return _content(PLACE, page, page.get_kind_display(), sections)
 
 
-BUILDERS = {
-    "ServiceItemPage": build_item,
-    "CertificateListPage": build_certificate_list,
-    "PlacePage": build_place,
-}
+def _item_affects(item) -> list[Page]:
+    """An item's own sheet and the sheets of the places that list it."""
+    return [item, *(row.place.specific for row in item.item_places.select_related("place"))]
+
+
+def _entry_affects(entry) -> list[Page]:
+    """A certificate entry has no sheet; its list's sheet shows it."""
+    parent = entry.get_parent().specific
+    return [parent] if isinstance(parent, CertificateListPage) else []
+
+
+def _place_affects(place) -> list[Page]:
+    """A place's sheet, the sheets of the items handled there, and its parent place's (a window's hall)."""
+    affected: list[Page] = [place, *place.handled_items()]
+    parent = place.get_parent().specific
+    if isinstance(parent, PlacePage):
+        affected.append(parent)
+    return affected
+
+
+def register_sheets() -> None:
+    """The page types that print a sheet, and those shown on other pages' sheets."""
+    registry.register(SHEET, ServiceItemPage, build_item, affects=_item_affects)
+    registry.register(SHEET, CertificateListPage, build_certificate_list)
+    registry.register(SHEET, CertificateEntryPage, affects=_entry_affects)
+    registry.register(SHEET, PlacePage, build_place, affects=_place_affects)

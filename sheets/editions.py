@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from wagtail.models import Page
 
-from .content import SheetContent, build, changed_sections
+from .content import SNAPSHOT_FORMAT, SheetContent, build, changed_sections
 from .models import SheetEdition
 
 
@@ -41,6 +41,14 @@ def refresh_edition(page: Page, content: SheetContent | None = None) -> SheetEdi
         except IntegrityError:  # a concurrent publish took the number; look again
             continue
     raise RuntimeError(f"could not number a new sheet edition for {content.code}")
+
+
+def ensure_edition(page: Page) -> SheetEdition:
+    """The current edition; made (or re-made, after a snapshot format change) if needed."""
+    edition = current_edition(page)
+    if edition is None or edition.snapshot.get("format") != SNAPSHOT_FORMAT:
+        edition = refresh_edition(page)
+    return edition
 
 
 @dataclass

@@ -7,10 +7,10 @@ import json
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
+from .cache import latest_render
 from .content import build
 from .editions import current_edition
 from .fonts import missing_characters
-from .service import latest_render
 
 
 class SheetPanel(Panel):

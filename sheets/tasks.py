@@ -1,4 +1,4 @@
-"""Re-rendering sheets after a publish, as a background task.
+"""Re-rendering sheets after a publish, as background tasks.
 
 Tasks use the django-tasks API (Django 6's ``django.tasks``, backported) on
 their own backend alias, "sheets", so a queue backend can replace
@@ -9,12 +9,22 @@ tasks (on "default") stay as Wagtail expects.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 from wagtail.models import Page, Site
+
+from home.outputs import SHEET, registry
+from home.towns import town_of
+from places.models import PlaceKind, PlacePage
+from services.models import CertificateListPage
+
+from .editions import refresh_edition
+from .pages import PACK_PREFIX, POSTER_KEY, service_hall, village_points
+from .production import get_pack, get_poster, get_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -40,80 +50,60 @@ class ThreadBackend(ImmediateBackend):
             close_old_connections()
 
 
-def sheet_pages_affected(page: Page) -> tuple[list[Page], bool]:
-    """Pages whose sheets show something of ``page``, and whether every pack is affected."""
-    from places.models import PlaceKind, PlacePage
-    from services.models import CertificateEntryPage, CertificateListPage, ServiceItemPage
+def packs_affected(site: Site, pages: list[Page]) -> list[PlacePage]:
+    """Village packs that print one of ``pages``.
 
-    page = page.specific
-    if isinstance(page, ServiceItemPage):
-        places = [row.place.specific for row in page.item_places.select_related("place")]
-        return [page, *places], False
-    if isinstance(page, CertificateEntryPage):
-        parent = page.get_parent().specific
-        return ([parent] if isinstance(parent, CertificateListPage) else []), True
-    if isinstance(page, CertificateListPage):
-        return [page], True
-    if isinstance(page, PlacePage):
-        affected: list[Page] = [page, *page.handled_items()]
-        parent = page.get_parent().specific
-        if isinstance(parent, PlacePage):
-            affected.append(parent)
-        return affected, page.kind == PlaceKind.HALL
-    return [], False
+    Every pack holds both certificate lists and the town hall's sheet; a
+    point's own pack holds its sheet and its items (an item's affected pages
+    already include the points that handle it).
+    """
+    hall = service_hall(site)
+    if any(isinstance(p, CertificateListPage) or (hall is not None and p.pk == hall.pk) for p in pages):
+        return list(village_points(site))
+    return [p for p in pages if isinstance(p, PlacePage) and p.kind == PlaceKind.VILLAGE_POINT]
+
+
+def _attempt(failed: list[str], key: str, make: Callable[[], object]) -> bool:
+    """Run one renewal; a failure is logged and listed, and never stops the others."""
+    try:
+        make()
+    except Exception:
+        logger.exception("sheet %s could not be refreshed", key)
+        failed.append(key)
+        return False
+    return True
+
+
+def refresh_for_page(page: Page, done: list[str], failed: list[str]) -> None:
+    """New editions and PDFs for every sheet, pack and poster that shows ``page``."""
+    site = town_of(page)
+    if site is None:
+        return
+    affected = [p for p in registry.affected(SHEET, page) if p.live]
+    for target in affected:
+        if _attempt(failed, target.code, lambda t=target: (refresh_edition(t), get_sheet(site, t.code))):
+            done.append(target.code)
+    for point in packs_affected(site, affected):
+        _attempt(failed, PACK_PREFIX + point.code, lambda p=point: get_pack(site, p.code))
+    if any(isinstance(p, CertificateListPage) for p in affected):
+        _attempt(failed, POSTER_KEY, lambda: get_poster(site))
 
 
 @task(backend="sheets")
 def refresh_sheets(page_ids: list[int]) -> dict:
     """New editions and PDFs for published pages and every sheet that shows them."""
-    from places.models import PlaceKind, PlacePage
-
-    from . import service
-    from .editions import refresh_edition
-
-    done, failed = [], []
+    done: list[str] = []
+    failed: list[str] = []
     for page in Page.objects.filter(pk__in=page_ids).specific():
-        site = page.get_site()
-        if site is None:
-            continue
-        affected, all_packs = sheet_pages_affected(page)
-        points = [p for p in affected if isinstance(p, PlacePage) and p.kind == PlaceKind.VILLAGE_POINT]
-        if all_packs:
-            points = list(
-                PlacePage.objects.live().filter(kind=PlaceKind.VILLAGE_POINT, path__startswith=site.root_page.path)
-            )
-        for target in affected:
-            if not target.live:
-                continue
-            try:
-                refresh_edition(target)
-                service.get_sheet(site, target.code, time_limit=False)
-                done.append(target.code)
-            except Exception:
-                logger.exception("sheet for %s could not be refreshed", target.code)
-                failed.append(target.code)
-        for point in points:
-            try:
-                service.get_pack(site, point.code, time_limit=False)
-            except Exception:
-                logger.exception("pack for %s could not be refreshed", point.code)
-                failed.append(f"pack:{point.code}")
-        if any(getattr(p, "code", "").startswith("ZM-") for p in affected):
-            try:
-                service.get_poster(site, time_limit=False)
-            except Exception:
-                logger.exception("certificate poster could not be refreshed")
-                failed.append(service.POSTER_KEY)
+        refresh_for_page(page, done, failed)
     return {"done": done, "failed": failed}
 
 
 @task(backend="sheets")
 def build_pack(site_id: int, code: str) -> int:
     """One village pack, when a resident asks for it and it is not cached."""
-    from . import service
-
     site = Site.objects.select_related("root_page").get(pk=site_id)
-    return service.get_pack(site, code, time_limit=False).record.pages
+    return get_pack(site, code).record.pages
 
 
 @task(backend="sheets")

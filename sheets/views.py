@@ -7,11 +7,12 @@ from django.shortcuts import render
 from django.utils.http import http_date
 from wagtail.models import Site
 
-from . import service
-from .batch import produce
+from .pages import PACK_PREFIX, POSTER_KEY, SheetNotFound
+from .production import ServedSheet, SheetUnavailable
+from .serving import SheetPending, serve
 
 
-def _pdf_response(served: service.ServedSheet, filename: str) -> HttpResponse:
+def _pdf_response(served: ServedSheet, filename: str) -> HttpResponse:
     record = served.record
     response = HttpResponse(bytes(record.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -31,12 +32,12 @@ def _serve(request: HttpRequest, key: str, filename: str) -> HttpResponse:
     if site is None:
         raise Http404("no site")
     try:
-        served = produce(site, key, time_limit=True)
-    except service.SheetNotFound:
+        served = serve(site, key)
+    except SheetNotFound:
         raise Http404(f"没有编码为 {key} 的明白纸") from None
-    except (service.SheetUnavailable, service.SheetPending) as exc:
-        pending = isinstance(exc, service.SheetPending)
-        context = {"code": key.removeprefix(service.PACK_PREFIX), "pending": pending}
+    except (SheetUnavailable, SheetPending) as exc:
+        pending = isinstance(exc, SheetPending)
+        context = {"code": key.removeprefix(PACK_PREFIX), "pending": pending}
         response = render(request, "sheets/unavailable.html", context, status=503)
         response["Retry-After"] = "60"
         return response
@@ -50,8 +51,8 @@ def sheet_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def pack_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    return _serve(request, service.PACK_PREFIX + code, f"{code}-pack.pdf")
+    return _serve(request, PACK_PREFIX + code, f"{code}-pack.pdf")
 
 
 def poster_pdf(request: HttpRequest) -> HttpResponse:
-    return _serve(request, service.POSTER_KEY, "ZM-A3.pdf")
+    return _serve(request, POSTER_KEY, "ZM-A3.pdf")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Site
 
-from services.management.commands.load_catalog import default_catalog_dir
+from catalog.management.commands.load_catalog import default_catalog_dir
 
 DATA = Path(__file__).parent / "data"
 

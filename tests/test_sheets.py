@@ -14,13 +14,13 @@ from django.urls import reverse
 
 from places.models import PlacePage
 from services.models import CertificateListPage, ServiceItemPage
+from sheets import production
 from sheets import render as sheet_render
-from sheets import service
-from sheets.batch import all_codes
-from sheets.documents import qr_target, text_size
-from sheets.editions import current_edition
+from sheets.editions import current_edition, ensure_edition
 from sheets.fonts import missing_characters
+from sheets.html import qr_target, text_size
 from sheets.models import RenderedSheet
+from sheets.pages import all_keys
 from tests.pdfcheck import A3, A4, font_unicode_maps, is_size, qr_codes, read
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def check_sheet(pdf: bytes, page, *, size=A4) -> None:
 
 def shortest_and_longest_items():
     items = {p.code: p for p in ServiceItemPage.objects.live()}
-    sizes = {code: text_size(service.ensure_edition(page).snapshot) for code, page in items.items()}
+    sizes = {code: text_size(ensure_edition(page).snapshot) for code, page in items.items()}
     ordered = sorted(sizes, key=sizes.get)
     return items[ordered[0]], items[ordered[-1]]
 
@@ -127,7 +127,7 @@ def test_village_pack_has_cover_contents_and_every_part(client, site):
     point = PlacePage.objects.get(code="OF-V03")
     response, pdf = get_pdf(client, "/sheets/pack/OF-V03.pdf")
     facts = read(pdf)
-    parts = service.pack_editions(site, point)
+    parts = production.pack_editions(site, point)
     assert [e.code for e in parts][-3:] == ["ZM-Y", "ZM-N", "OF-H01"]
     assert len(parts) == point.handled_items().count() + 3
     assert all(is_size(size, A4) for size in facts.sizes) and facts.tagged and facts.lang == "zh-CN"
@@ -144,7 +144,7 @@ def test_village_pack_has_cover_contents_and_every_part(client, site):
     first = re.search(
         re.escape(parts[0].code) + re.escape(re.sub(r"\s+", "", parts[0].snapshot["title"])) + r"(\d+)", contents
     )
-    part_pages = [service.get_sheet(site, edition.code, time_limit=False).record.pages for edition in parts]
+    part_pages = [production.get_sheet(site, edition.code).record.pages for edition in parts]
     assert facts.pages == int(response["X-Sheet-Pages"]) == int(first.group(1)) - 1 + sum(part_pages)
     assert qr_codes(pdf, 0) == [qr_target(point.get_full_url(), current_edition(point).number)]
 
@@ -171,8 +171,8 @@ def test_a_draft_only_item_has_no_sheet(client):
 def test_cached_sheet_is_served_without_rendering(client, monkeypatch):
     get_pdf(client, "/sheets/OF-W01.pdf")
     monkeypatch.setattr(sheet_render, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
-    monkeypatch.setattr(service, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
-    monkeypatch.setattr(service, "render_with_limit", lambda *a, **k: pytest.fail("rendered again"))
+    monkeypatch.setattr(production, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
+    monkeypatch.setattr(production, "render_with_limit", lambda *a, **k: pytest.fail("rendered again"))
     response, _pdf = get_pdf(client, "/sheets/OF-W01.pdf")
     etag = response["ETag"]
     assert client.get("/sheets/OF-W01.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -190,7 +190,7 @@ def test_render_failure_serves_the_last_good_sheet_else_a_clear_error(
 
         return explode
 
-    monkeypatch.setattr(service, "sheet_html", broken)
+    monkeypatch.setattr(production, "sheet_html", broken)
     page.summary = "改过的简介，需要重新生成明白纸。"
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()  # new edition; its render fails in the task and again below
@@ -227,7 +227,7 @@ def test_a_render_over_the_time_limit_is_stopped_and_the_renderer_recovers():
 
 def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client, django_capture_on_commit_callbacks):
     page = ServiceItemPage.objects.get(code="QH-RS-004")
-    first = service.ensure_edition(page)
+    first = ensure_edition(page)
     page.summary = "年满60周岁的参保人，按月领取城乡居民基本养老金。"
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
@@ -248,7 +248,7 @@ def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client,
 
 def test_publishing_an_unchanged_page_keeps_the_edition(django_capture_on_commit_callbacks):
     page = ServiceItemPage.objects.get(code="QH-RS-005")
-    first = service.ensure_edition(page)
+    first = ensure_edition(page)
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
     assert current_edition(page).number == first.number
@@ -257,7 +257,7 @@ def test_publishing_an_unchanged_page_keeps_the_edition(django_capture_on_commit
 def test_changing_a_place_renews_the_sheets_that_show_its_hours(django_capture_on_commit_callbacks):
     window = PlacePage.objects.get(code="OF-W03")
     item = window.handled_items().first()
-    before = service.ensure_edition(item).number
+    before = ensure_edition(item).number
     window.hours_note = "每月最后一个周五下午内部盘点，暂停办理"
     with django_capture_on_commit_callbacks(execute=True):
         window.save_revision().publish()
@@ -295,7 +295,7 @@ def test_build_sheets_refuses_unclear_arguments():
 
 
 def test_all_codes_cover_every_item_list_place_pack_and_the_poster(site):
-    codes = all_codes(site)
+    codes = all_keys(site)
     assert {p.code for p in ServiceItemPage.objects.live()} <= set(codes)
     assert {"ZM-N", "ZM-Y", "poster:ZM"} <= set(codes)
     assert {p.code for p in PlacePage.objects.live()} <= set(codes)
@@ -323,7 +323,7 @@ def test_characters_no_font_has_are_reported():
 
 
 def test_every_character_in_the_demo_content_is_in_the_sheet_fonts():
-    snapshots = [service.ensure_edition(page).snapshot for page in ServiceItemPage.objects.live()]
+    snapshots = [ensure_edition(page).snapshot for page in ServiceItemPage.objects.live()]
     text = json.dumps(snapshots, ensure_ascii=False)
     assert missing_characters(text) == []
 

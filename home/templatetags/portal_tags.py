@@ -28,22 +28,20 @@ def town_settings(context):
 
 
 @register.simple_tag(takes_context=True)
-def section_url(context, model_path: str) -> str:
-    """URL of a top-level section (e.g. 'services.ServiceIndexPage') on the current site.
+def section_url(context, key: str) -> str:
+    """URL of the current town's top-level section with this ``section_key`` ('services', 'notices' …).
 
     Memoised on the request: the header asks for every section on every page.
     """
-    from django.apps import apps
-
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return ""
-    cache = request.__dict__.setdefault("_section_urls", {})
-    if model_path not in cache:
-        page = apps.get_model(model_path).objects.live().descendant_of(site.root_page).first()
-        cache[model_path] = page.get_url(request) if page else ""
-    return cache[model_path]
+    if not hasattr(request, "_section_urls"):
+        home = site.root_page.specific
+        sections = home.sections() if hasattr(home, "sections") else {}
+        request._section_urls = {name: page.get_url(request) for name, page in sections.items()}
+    return request._section_urls.get(key, "")
 
 
 @register.filter

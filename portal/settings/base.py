@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notices",
     "search",
     "sheets",
+    "catalog",
     "django_tasks",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -11,7 +11,6 @@ from wagtail.search import index
 
 from home.coded import CodedPage, CodedPageForm
 from home.models import SectionPage
-from sheets.panels import SheetPanel
 
 
 class CertificateListKind(models.TextChoices):
@@ -20,11 +19,17 @@ class CertificateListKind(models.TextChoices):
 
 
 LIST_CODES = {CertificateListKind.MAY_ISSUE: "ZM-Y", CertificateListKind.MUST_NOT_ISSUE: "ZM-N"}
+# What each list's entries explain, as headed on the web page and the printed sheet.
+ALTERNATIVE_HEADINGS = {
+    CertificateListKind.MAY_ISSUE: "用途和出具程序",
+    CertificateListKind.MUST_NOT_ISSUE: "不再开证明，改为这样办",
+}
 
 
 class CertificateIndexPage(SectionPage):
     """证明事项清单: both lists on one scannable page."""
 
+    section_key = "certificates"
     subpage_types = ["services.CertificateListPage"]
 
     class Meta:
@@ -51,7 +56,6 @@ class CertificateListPage(CodedPage, Page):
     subpage_types = ["services.CertificateEntryPage"]
 
     content_panels = [
-        SheetPanel(heading="明白纸"),
         *Page.content_panels,
         FieldRowPanel([FieldPanel("code"), FieldPanel("list_kind")]),
         FieldPanel("basis"),
@@ -64,6 +68,10 @@ class CertificateListPage(CodedPage, Page):
 
     def entries(self):
         return CertificateEntryPage.objects.live().child_of(self).order_by("path")
+
+    @property
+    def alternative_heading(self) -> str:
+        return ALTERNATIVE_HEADINGS.get(self.list_kind, ALTERNATIVE_HEADINGS[CertificateListKind.MUST_NOT_ISSUE])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -122,7 +130,8 @@ class CertificateEntryPage(CodedPage, Page):
 
     @property
     def alternative_heading(self) -> str:
-        return "用途和出具程序" if self.may_issue else "不再开证明，改为这样办"
+        kind = CertificateListKind.MAY_ISSUE if self.may_issue else CertificateListKind.MUST_NOT_ISSUE
+        return ALTERNATIVE_HEADINGS[kind]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

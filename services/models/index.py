@@ -15,10 +15,18 @@ from .taxonomy import LifeEvent, ServiceCategory
 class ServiceIndexPage(RoutablePageMixin, SectionPage):
     """为民服务事项 directory; items live directly below it."""
 
+    section_key = "services"
     subpage_types = ["services.ServiceItemPage"]
 
     class Meta:
         verbose_name = "服务事项目录"
+
+    def categories(self):
+        """Categories to browse by, for the directory and the home page."""
+        return ServiceCategory.objects.all()
+
+    def life_events(self):
+        return LifeEvent.objects.all()
 
     def items(self):
         from .item import ServiceItemPage

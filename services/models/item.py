@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.coded import CodedPage, CodedPageForm
-from sheets.panels import SheetPanel
+from home.models import TownSettings
 
 from ..panels import GuideQualityPanel
 from ..values import PHONE_RE, Audience, ItemType, Level, LimitUnit, OnlineMode, TimeLimit
@@ -40,6 +42,22 @@ GUIDE_SECTIONS = [
     ("faq", "常见问题"),
     ("related", "相关事项与证明"),
 ]
+
+
+class ContactPhones(NamedTuple):
+    consultation: str
+    complaint: str
+
+
+def live_pages(relation) -> models.QuerySet:
+    """The live pages of a many-to-many relation, in tree order.
+
+    In a preview or an old revision a ParentalManyToManyField holds a
+    modelcluster FakeQuerySet, which has no ``live()``; asking the database
+    for the same ids works for drafts and live pages alike.
+    """
+    ids = [page.pk for page in relation.all()]
+    return relation.model.objects.live().filter(pk__in=ids).order_by("path")
 
 
 def _limit_fields(label: str) -> tuple[models.CharField, models.PositiveSmallIntegerField]:
@@ -134,7 +152,6 @@ class ServiceItemPage(CodedPage, Page):
 
     basics_panels = [
         GuideQualityPanel(heading="质量检查"),
-        SheetPanel(heading="明白纸"),
         *Page.content_panels,
         MultiFieldPanel(
             [
@@ -256,6 +273,21 @@ class ServiceItemPage(CodedPage, Page):
         first = self.item_places.first()
         return first.place.specific if first else None
 
+    def contact_phones(self, town_settings=None) -> ContactPhones:
+        """The phones a resident should call, the same on the web page and the printed sheet.
+
+        Consultation: the item's own number, else its main place's, else the
+        town's; complaints: the item's own, else the town's.
+        """
+        main_place = self.main_place()
+        consultation = (
+            self.consultation_phone
+            or (main_place.phone if main_place else "")
+            or getattr(town_settings, "consultation_phone", "")
+        )
+        complaint = self.complaint_phone or getattr(town_settings, "complaint_phone", "")
+        return ContactPhones(consultation or "", complaint or "")
+
     def effective_online_url(self, town_settings=None) -> str:
         if self.online_url:
             return self.online_url
@@ -268,9 +300,10 @@ class ServiceItemPage(CodedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             sections=GUIDE_SECTIONS,
+            phones=self.contact_phones(TownSettings.for_request(request)),
             village_items=self.village_items.live().order_by("path"),
-            related_items=self.related_items.live().exclude(pk=self.town_item_id or 0).order_by("path"),
-            related_certificates=self.related_certificates.live().order_by("path"),
+            related_items=live_pages(self.related_items).exclude(pk=self.town_item_id or 0),
+            related_certificates=live_pages(self.related_certificates),
         )
         return context
 

@@ -4,8 +4,8 @@ from django import template
 from django.urls import reverse
 
 from sheets.content import has_sheet
-from sheets.documents import SHEET_PARAM
 from sheets.editions import stale_notice
+from sheets.html import SHEET_PARAM
 
 register = template.Library()
 

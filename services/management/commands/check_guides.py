@@ -12,7 +12,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from services.management.commands.load_catalog import resolve_site
+from home.towns import resolve_site
 from services.models import ServiceItemPage
 from services.quality import check_items
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
-from sheets.batch import all_codes, build_all, output_path
+from sheets.batch import build_all
+from sheets.pages import all_keys, output_path
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
                 out.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise CommandError(f"Cannot write to {out}: {exc}") from exc
-        wanted = all_codes(target_site) if all else codes
+        wanted = all_keys(target_site) if all else codes
         report = build_all(target_site, wanted, jobs=max(1, jobs), out=out)
         for code in report.done:
             where = f" -> {output_path(out, code)}" if out else ""

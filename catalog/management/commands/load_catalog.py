@@ -12,11 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from wagtail.models import Site
 
-from services.catalog.loader import CatalogLoader
-from services.catalog.problems import CatalogError
-from services.catalog.reader import read_catalog
+from catalog.loader import CatalogLoader
+from catalog.problems import CatalogError
+from catalog.reader import read_catalog
+from home.towns import resolve_site
 from services.models import LifeEvent, ServiceCategory
 
 
@@ -28,23 +28,6 @@ def default_catalog_dir() -> Path:
     if shared.is_dir():
         return shared
     return settings.CONTENT_DIR / "catalog"
-
-
-def resolve_site(value: str | None) -> Site:
-    if not value:
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            raise CommandError("没有默认站点；请用 --site 指定站点的主机名或编号")
-        return site
-    if value.isdigit():
-        site = Site.objects.filter(pk=int(value)).first()
-    else:
-        host, _, port = value.partition(":")
-        qs = Site.objects.filter(hostname=host)
-        site = qs.filter(port=int(port)).first() if port else qs.first()
-    if site is None:
-        raise CommandError(f"找不到站点 {value!r}")
-    return site
 
 
 class Command(BaseCommand):

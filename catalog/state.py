@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from places.hours import Period
+from services.values import Level, TimeLimit
 
-from ..values import Level, TimeLimit
 from .reader import Catalog, ItemRecord, OfficeRecord, expand_place_codes
+from .schema import GuideIn
 
 # Bump when the mapping from records to pages changes, so every page is
 # refreshed once by the next import.
@@ -100,69 +101,85 @@ def default_places(item: ItemRecord, catalog: Catalog) -> list[dict[str, str]]:
 
 
 def item_state(item: ItemRecord, catalog: Catalog, certificates_by_item: dict[str, list[str]]) -> PageState:
-    guide = item.guide
-    office_codes = [o.code for o in catalog.offices]
-    if guide and guide.places:
-        places = [
-            {"place": code, "note": ref.note}
-            for ref in guide.place_refs()
-            for code in expand_place_codes(ref.code, office_codes)
-        ]
-    else:
-        places = default_places(item, catalog)
+    """The desired page for one catalog item; an item without a guide file gets an empty guide."""
+    guide = item.guide or GuideIn.model_construct(code=item.code)
+    places = _item_places(item, guide, catalog)
     main_office = catalog.office(places[0]["place"])
-    limits = guide.time_limit if guide and guide.time_limit else None
-    statutory = TimeLimit.parse(limits.statutory) if limits and limits.statutory else None
-    promised = TimeLimit.parse(limits.promised) if limits and limits.promised else None
-    fee = guide.fee if guide else "不收费"
-    phones = guide.phones if guide and guide.phones else None
-    keywords = list(dict.fromkeys([*item.keywords, *(guide.extra_keywords if guide else [])]))
-    related_certs = sorted({*certificates_by_item.get(item.code, []), *(guide.related_certificates if guide else [])})
-
-    fields: dict[str, Any] = {
+    fields = {
         "item_type": item.item_type,
         "level": item.level,
         "audience": item.audience,
         "online_mode": item.online,
         "max_trips": item.max_trips,
-        "keywords": "、".join(keywords),
-        "summary": guide.summary if guide else "",
-        "eligibility": guide.eligibility if guide else "",
-        "statutory_limit_unit": statutory.unit if statutory else "",
-        "statutory_limit_value": statutory.value if statutory else None,
-        "promised_limit_unit": promised.unit if promised else "",
-        "promised_limit_value": promised.value if promised else None,
-        "time_limit_note": limits.note if limits else "",
-        "fee_charged": fee != "不收费",
-        "fee_standard": "" if fee == "不收费" else fee.standard,
-        "fee_basis": "" if fee == "不收费" else fee.basis,
-        "hours_note": guide.hours_note if guide else "",
-        "online_url": str(guide.online.url) if guide and guide.online and guide.online.url else "",
-        "online_note": guide.online.note if guide and guide.online else "",
-        "trips_reason": guide.trips_reason if guide else "",
-        "result_name": guide.result if guide else "",
-        "result_delivery": guide.result_delivery if guide else "",
-        "consultation_phone": (phones.consultation if phones else None) or main_office.phone,
-        "complaint_phone": (phones.complaint if phones else None) or catalog.town.complaint_phone or "",
-        "last_reviewed": guide.last_reviewed.isoformat() if guide and guide.last_reviewed else None,
+        "keywords": "、".join(dict.fromkeys([*item.keywords, *guide.extra_keywords])),
+        **_guide_text_fields(guide),
+        **_limit_fields(guide),
+        **_fee_fields(guide),
+        "consultation_phone": (guide.phones and guide.phones.consultation) or main_office.phone,
+        "complaint_phone": (guide.phones and guide.phones.complaint) or catalog.town.complaint_phone or "",
     }
     children: dict[str, list[dict[str, Any]]] = {
-        "conditions": [{"text": text} for text in (guide.conditions if guide else [])],
-        "legal_bases": [b.model_dump() for b in guide.legal_basis] if guide else [],
-        "materials": [m.model_dump() for m in guide.materials] if guide else [],
-        "steps": [s.model_dump() for s in guide.steps] if guide else [],
-        "faqs": [{"question": f.q, "answer": f.a} for f in guide.faq] if guide else [],
+        "conditions": [{"text": text} for text in guide.conditions],
+        "legal_bases": [b.model_dump() for b in guide.legal_basis],
+        "materials": [m.model_dump() for m in guide.materials],
+        "steps": [s.model_dump() for s in guide.steps],
+        "faqs": [{"question": f.q, "answer": f.a} for f in guide.faq],
         "item_places": places,
     }
     refs = {
         "category": item.category,
         "responsible_unit": item.department,
         "life_events": sorted(item.life_events),
-        "related_certificates": related_certs,
-        "related_items": sorted(guide.related_items) if guide else [],
-        "town_item": guide.town_item if guide else None,
+        "related_certificates": sorted({*certificates_by_item.get(item.code, []), *guide.related_certificates}),
+        "related_items": sorted(guide.related_items),
+        "town_item": guide.town_item,
     }
     return PageState(item.code, item.name, item.code.lower(), fields, refs, children)
+
+
+def _item_places(item: ItemRecord, guide: GuideIn, catalog: Catalog) -> list[dict[str, Any]]:
+    """The guide's places (a code may stand for every village point), else the item's default places."""
+    if not guide.places:
+        return default_places(item, catalog)
+    office_codes = [o.code for o in catalog.offices]
+    return [
+        {"place": code, "note": ref.note}
+        for ref in guide.place_refs()
+        for code in expand_place_codes(ref.code, office_codes)
+    ]
+
+
+def _guide_text_fields(guide: GuideIn) -> dict[str, Any]:
+    online = guide.online
+    return {
+        "summary": guide.summary,
+        "eligibility": guide.eligibility,
+        "hours_note": guide.hours_note,
+        "online_url": str(online.url) if online and online.url else "",
+        "online_note": online.note if online else "",
+        "trips_reason": guide.trips_reason,
+        "result_name": guide.result,
+        "result_delivery": guide.result_delivery,
+        "last_reviewed": guide.last_reviewed.isoformat() if guide.last_reviewed else None,
+    }
+
+
+def _limit_fields(guide: GuideIn) -> dict[str, Any]:
+    limits = guide.time_limit
+    values: dict[str, Any] = {"time_limit_note": limits.note if limits else ""}
+    for prefix in ("statutory", "promised"):
+        text = getattr(limits, prefix, None) if limits else None
+        parsed = TimeLimit.parse(text) if text else None
+        values[f"{prefix}_limit_unit"] = parsed.unit if parsed else ""
+        values[f"{prefix}_limit_value"] = parsed.value if parsed else None
+    return values
+
+
+def _fee_fields(guide: GuideIn) -> dict[str, Any]:
+    fee = guide.fee
+    if fee == "不收费":
+        return {"fee_charged": False, "fee_standard": "", "fee_basis": ""}
+    return {"fee_charged": True, "fee_standard": fee.standard, "fee_basis": fee.basis}
 
 
 def certificates_by_item(catalog: Catalog) -> dict[str, list[str]]:

@@ -12,8 +12,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from places.hours import ParsedHours, parse_hours
+from services.values import PHONE_RE, Audience, ItemType, Level, OnlineMode
 
-from ..values import PHONE_RE, Audience, ItemType, Level, OnlineMode
 from .problems import ProblemList
 from .schema import GuideIn, NoticesIn, SynonymsIn, TaxonomiesIn, TownIn, format_error_location
 from .tables import Row, read_table, split_multi

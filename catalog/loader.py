@@ -21,14 +21,13 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from home.coded import coded_models
 from home.models import HomePage, TownSettings
+from home.outputs import registry as outputs
 from notices.models import NoticeIndexPage, NoticePage
 from places.models import PlaceIndexPage, PlacePage
-from search import indexing as search_indexing
-from sheets import batch as sheet_batch
-from sheets import signals as sheet_signals
-
-from ..models import (
+from search.models import Synonym
+from services.models import (
     CertificateEntryPage,
     CertificateIndexPage,
     CertificateListPage,
@@ -38,6 +37,7 @@ from ..models import (
     ServiceIndexPage,
     ServiceItemPage,
 )
+
 from .problems import CatalogError, Problem
 from .reader import Catalog
 from .state import (
@@ -96,20 +96,14 @@ class CatalogLoader:
         try:
             # Each page is saved several times while loading; index its
             # references once at the end instead of after every save.
-            with (
-                transaction.atomic(),
-                disable_reference_index_auto_update(),
-                search_indexing.suspended(),
-                sheet_signals.suspended(),
-            ):
+            with transaction.atomic(), disable_reference_index_auto_update(), outputs.paused():
                 self._load()
                 for page in {p.pk: p for p in self._touched}.values():
                     ReferenceIndex.create_or_update_for_object(page)
                 if self.report.changed:
-                    # One consistent pass, with the vocabulary of the whole new catalog.
-                    search_indexing.rebuild()
-                    # Number new sheet editions now; PDFs render on demand or with build_sheets.
-                    sheet_batch.refresh_editions(self.site)
+                    # One consistent pass of every output (the search index with the
+                    # vocabulary of the whole new catalog, new sheet editions).
+                    outputs.rebuild(self.site)
                 if dry_run:
                     raise DryRunRollback
         except DryRunRollback:
@@ -225,7 +219,7 @@ class CatalogLoader:
 
     def _index_existing(self) -> None:
         root = self.site.root_page
-        for model in (PlacePage, CertificateListPage, CertificateEntryPage, ServiceItemPage):
+        for model in coded_models():
             for page in model.objects.descendant_of(root):
                 self._pages[page.code] = page
 
@@ -372,8 +366,6 @@ class CatalogLoader:
 
     def _synonyms(self) -> None:
         """Seed synonym groups once; afterwards they belong to the editors."""
-        from search.models import Synonym
-
         existing = set(Synonym.objects.values_list("terms", flat=True))
         for terms in self.catalog.synonyms.synonyms:
             if terms in existing:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from ..values import PHONE_RE, TimeLimit
+from services.values import PHONE_RE, TimeLimit
 
 Text = Annotated[str, Field(min_length=1)]
 
