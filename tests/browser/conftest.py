@@ -1,0 +1,222 @@
+"""Browser journeys: the real portal served by ``manage.py runserver``, driven by Playwright in headless Chromium.
+
+The server runs on a copy of the cached catalog database (tests/catalog_db.py)
+with the dev settings, as a resident or an editor would meet it. Chromium is
+Debian's, at /usr/bin/chromium; nothing here downloads a browser.
+
+Every journey step is photographed to ``var/screenshots/<test name>/NN-step.png``
+and timed in ``steps.txt`` beside the pictures; the server's output goes to
+``var/screenshots/server.log``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.catalog_db import BASE_DIR, build_env, catalog_db, catalog_media, manage
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = BASE_DIR / "var" / "screenshots"
+HERE = Path(__file__).resolve().parent
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "browser-admin-Pw-1"  # a throwaway database; only the test server ever sees it
+
+CREATE_USERS = f"""
+from django.contrib.auth import get_user_model
+User = get_user_model()
+User.objects.create_superuser({ADMIN_USERNAME!r}, "admin@example.invalid", {ADMIN_PASSWORD!r})
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"))
+
+
+@contextlib.contextmanager
+def _visible_output(config: pytest.Config) -> Iterator[None]:
+    """Let a progress line through pytest's output capture."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        yield
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Terminate the server's whole process group, then kill it if it does not go."""
+    if process.poll() is not None:
+        return
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@dataclass
+class Portal:
+    url: str
+    database: Path
+    log: Path
+    username: str = ADMIN_USERNAME
+    password: str = ADMIN_PASSWORD
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def portal(request, tmp_path_factory) -> Iterator[Portal]:
+    """The portal served by ``manage.py runserver`` on a free port, on a copy of the cached catalog."""
+    started = time.monotonic()
+    with _visible_output(request.config):
+        cached = catalog_db()
+    ready_db = time.monotonic()
+
+    work = tmp_path_factory.mktemp("portal")
+    database, media = work / "db.sqlite3", work / "media"
+    shutil.copyfile(cached, database)
+    shutil.copytree(catalog_media(cached), media)
+    env = build_env(database, media)
+    port = _free_port()
+    env.update(WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="INFO")
+    manage("shell", "-c", CREATE_USERS, env=env, timeout=120)
+    ready_users = time.monotonic()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so teardown can stop everything it started
+        )
+    portal = Portal(url=f"http://127.0.0.1:{port}", database=database, log=log)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"runserver exited with {process.returncode}:\n{portal.log_tail()}")
+            try:
+                with urllib.request.urlopen(portal.url + "/", timeout=10) as response:
+                    response.read()
+                break
+            except urllib.error.HTTPError as error:
+                raise RuntimeError(f"home page answered {error.code}:\n{portal.log_tail()}") from error
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"runserver did not answer within 90 s:\n{portal.log_tail()}") from None
+                time.sleep(0.2)
+        ready = time.monotonic()
+        portal.timings = {
+            "catalog database": ready_db - started,
+            "copy and create users": ready_users - ready_db,
+            "server start": ready - ready_users,
+        }
+        with _visible_output(request.config):
+            summary = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in portal.timings.items())
+            print(f"\nPortal at {portal.url} ({summary})", flush=True)
+        yield portal
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Journey:
+    """One visitor's browser tab, with numbered screenshots and timed steps."""
+
+    page: object  # playwright.sync_api.Page
+    folder: Path
+    started: float = field(default_factory=time.monotonic)
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def shot(self, step: str, *, page=None, full_page: bool = False) -> Path:
+        """Photograph the tab (or another ``page``) as NN-<step>.png; note the time since the journey began."""
+        self.steps.append((step, time.monotonic() - self.started))
+        path = self.folder / f"{len(self.steps):02d}-{step}.png"
+        (page or self.page).screenshot(path=path, full_page=full_page)
+        return path
+
+    def write_steps(self) -> None:
+        lines = [f"{seconds:7.2f} s  {n:02d}-{step}" for n, (step, seconds) in enumerate(self.steps, 1)]
+        lines.append(f"{time.monotonic() - self.started:7.2f} s  end")
+        (self.folder / "steps.txt").write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def journey(request, browser, portal) -> Iterator[Callable[..., Journey]]:
+    """Open a tab: ``journey(viewport=(360, 800), **context_options)``.
+
+    Server errors (HTTP 5xx) and uncaught JavaScript errors seen by the tab are
+    collected in ``journey.problems``.
+    """
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    opened: list[tuple[object, Journey]] = []
+
+    def open_journey(viewport: tuple[int, int] = (1280, 900), **options) -> Journey:
+        width, height = viewport
+        context = browser.new_context(
+            base_url=portal.url, viewport={"width": width, "height": height}, locale="zh-CN", **options
+        )
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        tab = Journey(page=page, folder=folder)
+        page.on("pageerror", lambda error: tab.problems.append(f"JavaScript error: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                tab.problems.append(f"HTTP {response.status} {response.request.method} {response.url}")
+                if response.status >= 500
+                else None
+            ),
+        )
+        opened.append((context, tab))
+        return tab
+
+    yield open_journey
+    for context, tab in opened:
+        tab.write_steps()
+        context.close()
