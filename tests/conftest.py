@@ -1,7 +1,9 @@
-"""Shared fixtures: the demo catalog is loaded once per test session.
+"""Fixtures every layer may use; none of them touches the database.
 
-Every test then runs inside a transaction that is rolled back, so tests can
-change content freely and still start from the same catalog.
+The layers (see README "Tests"): ``tests/unit`` builds small page trees and
+starts in seconds; ``tests/integration`` runs over the whole demo catalog,
+loaded once (its own conftest); ``tests/browser`` drives the real portal in
+headless Chromium. Running everything at once orders them in that order.
 """
 
 from __future__ import annotations
@@ -11,23 +13,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from wagtail.models import Site
 
 from catalog.management.commands.load_catalog import default_catalog_dir
 
 DATA = Path(__file__).parent / "data"
+LAYER_ORDER = ("unit", "integration", "browser")
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_catalog", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def pytest_collection_modifyitems(config, items):
+    """Unit tests first (they expect no catalog), then integration, then browser journeys."""
 
+    def layer(item) -> int:
+        parts = Path(item.path).parts
+        return next((i for i, name in enumerate(LAYER_ORDER) if name in parts), len(LAYER_ORDER))
 
-@pytest.fixture
-def site(db) -> Site:
-    return Site.objects.get(is_default_site=True)
+    items.sort(key=layer)  # stable: keeps file order inside a layer
 
 
 @pytest.fixture

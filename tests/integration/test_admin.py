@@ -9,7 +9,7 @@ from wagtail.models import GroupPagePermission
 
 from services.models import ServiceIndexPage, ServiceItemPage
 
-from .adminforms import read_form
+from tests.adminforms import read_form
 
 pytestmark = pytest.mark.django_db
 

@@ -123,6 +123,7 @@ def test_place_sheets(client, code):
 
 
 @pytest.mark.slow
+@pytest.mark.engine  # PDFs in a BinaryField, editions numbered under a unique constraint
 def test_village_pack_has_cover_contents_and_every_part(client, site):
     point = PlacePage.objects.get(code="OF-V03")
     response, pdf = get_pdf(client, "/sheets/pack/OF-V03.pdf")
@@ -168,6 +169,7 @@ def test_a_draft_only_item_has_no_sheet(client):
     assert client.get("/sheets/QH-RS-002.pdf").status_code == 404
 
 
+@pytest.mark.engine  # PDFs in a BinaryField, editions numbered under a unique constraint
 def test_cached_sheet_is_served_without_rendering(client, monkeypatch):
     get_pdf(client, "/sheets/OF-W01.pdf")
     monkeypatch.setattr(sheet_render, "render_sheet", lambda *a, **k: pytest.fail("rendered again"))
@@ -178,6 +180,7 @@ def test_cached_sheet_is_served_without_rendering(client, monkeypatch):
     assert client.get("/sheets/OF-W01.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+@pytest.mark.engine  # PDFs in a BinaryField, editions numbered under a unique constraint
 def test_render_failure_serves_the_last_good_sheet_else_a_clear_error(
     client, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
@@ -225,6 +228,7 @@ def test_a_render_over_the_time_limit_is_stopped_and_the_renderer_recovers():
     assert rendered.pages == 1 and "恢复了" in read(rendered.pdf).text
 
 
+@pytest.mark.engine  # PDFs in a BinaryField, editions numbered under a unique constraint
 def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client, django_capture_on_commit_callbacks):
     page = ServiceItemPage.objects.get(code="QH-RS-004")
     first = ensure_edition(page)
@@ -246,6 +250,7 @@ def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client,
         assert "您扫描的明白纸" not in client.get(page.url + fresh).content.decode()
 
 
+@pytest.mark.engine  # PDFs in a BinaryField, editions numbered under a unique constraint
 def test_publishing_an_unchanged_page_keeps_the_edition(django_capture_on_commit_callbacks):
     page = ServiceItemPage.objects.get(code="QH-RS-005")
     first = ensure_edition(page)

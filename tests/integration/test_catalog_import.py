@@ -22,7 +22,7 @@ from services.models import (
     ServiceItemPage,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # one transaction, constraints and rollback behave per engine
 
 SHARED = settings.BASE_DIR.parent / "shared" / "catalog"
 

@@ -18,7 +18,7 @@ from search.engine import search
 from search.models import BestBet, QueryLogDay, SearchDocument, Synonym
 from services.models import ServiceItemPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # the embedded index is FTS5 on SQLite, tsvector on PostgreSQL
 
 ROOT = "00010001"
 
