@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -352,8 +352,9 @@ def expand_place_codes(pattern: str, office_codes: Iterable[str]) -> list[str]:
 def _read_guides(guide_dir: Path, items, listed_items, office_codes, cert_codes, problems) -> dict[str, GuideIn]:
     if not guide_dir.is_dir():
         return {}
-    by_code = {i.code: i for i in items}
-    invalid_rows = set(listed_items) - set(by_code)
+    refs = _GuideRefs(
+        {i.code: i for i in items}, set(listed_items) - {i.code for i in items}, list(office_codes), set(cert_codes)
+    )
     guides: dict[str, GuideIn] = {}
     for path in sorted(guide_dir.glob("*.yaml")):
         guide = _read_yaml_model(path, GuideIn, problems)
@@ -362,34 +363,51 @@ def _read_guides(guide_dir: Path, items, listed_items, office_codes, cert_codes,
         if path.stem != guide.code:
             problems.add(path, None, f"文件名应与编码一致：{guide.code}.yaml")
             continue
-        item = by_code.get(guide.code)
+        item = refs.items.get(guide.code)
         if item is None:
-            if guide.code not in invalid_rows:
+            if guide.code not in refs.invalid_rows:
                 problems.add(path, None, f"编码 {guide.code} 不在 service-items.csv 中")
             continue
-        for ref in guide.place_refs():
-            if not expand_place_codes(ref.code, office_codes):
-                problems.add(path, None, f"places: {ref.code} 不在 offices.csv 中")
-        for code in guide.related_certificates:
-            if code not in cert_codes:
-                problems.add(path, None, f"related_certificates: {code} 不在 certificates.csv 中")
-        for code in guide.related_items:
-            if code in invalid_rows:
-                continue
-            if code not in by_code or code == guide.code:
-                problems.add(path, None, f"related_items: {code} 不是另一个已有事项")
-        if guide.town_item is not None:
-            target = by_code.get(guide.town_item)
-            if item.level != Level.VILLAGE:
-                problems.add(path, None, "town_item 只用于村级代办事项")
-            elif guide.town_item in invalid_rows:
-                pass
-            elif target is None or target.level != Level.TOWN:
-                problems.add(path, None, f"town_item: {guide.town_item} 不是已有的镇级事项")
-        for attr in ("blank_form", "sample"):
-            for i, material in enumerate(guide.materials):
-                ref = getattr(material, attr)
-                if ref and not (guide_dir.parent / ref).is_file():
-                    problems.add(path, None, f"materials[{i}].{attr}: 文件 {ref} 不存在（相对于内容目录）")
+        for message in [*refs.problems(guide, item), *_missing_files(guide, guide_dir.parent)]:
+            problems.add(path, None, message)
         guides[guide.code] = guide
     return guides
+
+
+@dataclass
+class _GuideRefs:
+    """What a guide may refer to: items (and rows already reported as invalid), offices and certificates."""
+
+    items: dict[str, ItemRecord]
+    invalid_rows: set[str]
+    office_codes: list[str]
+    cert_codes: set[str]
+
+    def problems(self, guide: GuideIn, item: ItemRecord) -> Iterator[str]:
+        for ref in guide.place_refs():
+            if not expand_place_codes(ref.code, self.office_codes):
+                yield f"places: {ref.code} 不在 offices.csv 中"
+        for code in guide.related_certificates:
+            if code not in self.cert_codes:
+                yield f"related_certificates: {code} 不在 certificates.csv 中"
+        for code in guide.related_items:
+            if code not in self.invalid_rows and (code not in self.items or code == guide.code):
+                yield f"related_items: {code} 不是另一个已有事项"
+        yield from self._town_item_problems(guide, item)
+
+    def _town_item_problems(self, guide: GuideIn, item: ItemRecord) -> Iterator[str]:
+        if guide.town_item is None:
+            return
+        target = self.items.get(guide.town_item)
+        if item.level != Level.VILLAGE:
+            yield "town_item 只用于村级代办事项"
+        elif guide.town_item not in self.invalid_rows and (target is None or target.level != Level.TOWN):
+            yield f"town_item: {guide.town_item} 不是已有的镇级事项"
+
+
+def _missing_files(guide: GuideIn, content_dir: Path) -> Iterator[str]:
+    for i, material in enumerate(guide.materials):
+        for attr in ("blank_form", "sample"):
+            ref = getattr(material, attr)
+            if ref and not (content_dir / ref).is_file():
+                yield f"materials[{i}].{attr}: 文件 {ref} 不存在（相对于内容目录）"
