@@ -174,6 +174,8 @@ def catalog_db() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building the same file
         try:
             if not target.exists():
+                for leftover in CACHE_DIR.glob(".build-*"):  # from a build that was killed; we hold the lock
+                    shutil.rmtree(leftover, ignore_errors=True)
                 started = time.monotonic()
                 print(f"\nBuilding the cached catalog database {target.relative_to(BASE_DIR)} ...", end="", flush=True)
                 _build(target)

@@ -175,7 +175,7 @@ class Journey:
         """Photograph the tab (or another ``page``) as NN-<step>.png; note the time since the journey began."""
         self.steps.append((step, time.monotonic() - self.started))
         path = self.folder / f"{len(self.steps):02d}-{step}.png"
-        (page or self.page).screenshot(path=path, full_page=full_page)
+        (page or self.page).screenshot(path=path, full_page=full_page, animations="disabled")
         return path
 
     def write_steps(self) -> None:

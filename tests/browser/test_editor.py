@@ -48,11 +48,12 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     expect(page.get_by_role("heading", level=1)).to_contain_text(SERVICES)
     tab.shot("services-listing")
     guide = page.get_by_role("link", name=TITLE, exact=True)
-    for _ in range(10):
+    for number in range(2, 10):  # 50 pages a listing page; the guide is not on the first
         if guide.count():
             break
         page.get_by_role("link", name="下一个").click()
-        page.wait_for_load_state()
+        page.wait_for_url(re.compile(rf"[?&]p={number}\b"))
+        expect(page.get_by_role("link", name="上一个")).to_be_visible()
     guide.scroll_into_view_if_needed()
     tab.shot("guide-in-listing")
     guide.click()
@@ -96,6 +97,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     page.get_by_role("button", name="更多动作").click()
     page.get_by_role("button", name="发布", exact=True).click()
     expect(page.locator(".messages")).to_contain_text(re.compile(f"'{TITLE}' 已经?发布"))
+    expect(page.locator(".messages").get_by_role("link", name="实时查看")).to_be_visible()
     tab.shot("published")
 
     with page.expect_navigation() as live_info:
