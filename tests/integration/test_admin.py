@@ -8,7 +8,6 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from services.models import ServiceIndexPage, ServiceItemPage
-
 from tests.adminforms import read_form
 
 pytestmark = pytest.mark.django_db
