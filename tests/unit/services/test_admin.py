@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from services.models import ServiceItemPage
@@ -83,15 +82,6 @@ def test_an_item_created_in_the_admin_shows_the_same_phone_on_the_page_and_the_s
     assert sheet_phone(page) == on_page[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "templates/services/includes/ask.html (the 暂未公布，请拨打咨询电话 prompt of every empty guide section) "
-        "uses page.consultation_phone|default:town.consultation_phone and skips the main place's phone, "
-        "so an item without its own phone shows the town's number in the prompts and the place's number "
-        "under 咨询与投诉 and on the sheet (ServiceItemPage.contact_phones)"
-    ),
-)
 def test_every_phone_an_admin_created_item_asks_residents_to_call_is_the_sheets(admin_client, client, small_town):
     page = create_item_in_admin(admin_client, small_town)  # no conditions, materials, steps: prompts show
     html = small_town.get(client, page).content.decode()
