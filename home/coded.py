@@ -41,6 +41,9 @@ class CodedPage(HookedPanelsMixin, models.Model):
     # Hash of the catalog record this page was last imported from; lets
     # load_catalog touch only pages whose source changed (and keep admin edits).
     import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The field values this page was last imported with, so an import can tell
+    # a field edited in the admin since (a conflict to report) from one it may update.
+    import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -17,8 +17,10 @@ skipped_total=0
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-count() {  # count WORD LOGFILE: the number before WORD in pytest's closing line
-  grep -E '^=+ .* in [0-9.]+s' "$2" | tail -1 | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || echo 0
+count() {  # count WORD LOGFILE: the number before WORD in pytest's closing line ("3 passed, 1 skipped in 2.1s")
+  local closing
+  closing=$(grep -E '[0-9]+ (passed|failed|errors?|skipped|deselected|xfailed|xpassed)\b.* in [0-9.]+s' "$2" | tail -1)
+  [[ $closing =~ ([0-9]+)\ $1 ]] && echo "${BASH_REMATCH[1]}" || echo 0
 }
 
 layer() {  # layer NAME COMMAND...: run one layer and record its counts and time
@@ -41,6 +43,7 @@ layer() {  # layer NAME COMMAND...: run one layer and record its counts and time
 started_all=$(date +%s)
 failed_layers=()
 layer lint bash -c '.venv/bin/ruff check . && .venv/bin/ruff format --check .' || failed_layers+=(lint)
+# (lint has no test count: its line reads 0 passed, 0 failed; a failure is listed under "failed layers")
 layer unit .venv/bin/pytest -q tests/unit "$@" || failed_layers+=(unit)
 layer integration .venv/bin/pytest -q tests/integration "$@" || failed_layers+=(integration)
 layer browser .venv/bin/pytest -q tests/browser "$@" || failed_layers+=(browser)

@@ -9,6 +9,7 @@ from .certificates import (
 from .guide_parts import FAQ, Condition, ItemPlace, LegalBasis, Material, Step
 from .index import ServiceIndexPage
 from .item import GUIDE_SECTIONS, ServiceItemPage
+from .review import UnitReviewTask
 from .taxonomy import LifeEvent, ResponsibleUnit, ServiceCategory
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "ServiceIndexPage",
     "ServiceItemPage",
     "Step",
+    "UnitReviewTask",
 ]

@@ -144,7 +144,12 @@ class ServiceItemPage(CodedPage, Page):
         related_name="village_items",
         help_text="村级代办事项填写：村（社区）代办后转到哪个镇级事项办理。",
     )
-    last_reviewed = models.DateField("最近审核日期", null=True, blank=True)
+    last_reviewed = models.DateField(
+        "上次核对日期", null=True, blank=True, help_text="审核人确认“已核对”（内容已对照现行政策核实）的日期。"
+    )
+    next_review_due = models.DateField(
+        "复核日期", null=True, blank=True, help_text="下次须核对内容的日期，默认为上次核对后12个月。"
+    )
 
     base_form_class = CodedPageForm
     parent_page_types = ["services.ServiceIndexPage"]
@@ -209,7 +214,7 @@ class ServiceItemPage(CodedPage, Page):
         FieldPanel("town_item"),
         FieldPanel("related_items"),
         FieldPanel("related_certificates", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("last_reviewed"),
+        FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("next_review_due")]),
     ]
     edit_handler = TabbedInterface(
         [

@@ -61,13 +61,33 @@ class LifeEvent(OrderedTaxonomy):
 
 
 class ResponsibleUnit(RevisionMixin, index.Indexed, models.Model):
-    """The unit answerable for an item (实施主体). Later the anchor of department rights."""
+    """The unit answerable for an item (责任单位), and the anchor of department rights."""
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="responsible_unit")
 
     name = models.CharField("单位名称", max_length=80, unique=True)
     short_name = models.CharField("简称", max_length=32, blank=True, help_text="窗口牌和明白纸上用的简称，可不填。")
     phone = models.CharField("单位电话", max_length=32, blank=True)
+    # The unit's editors (create, edit, submit its guides) and reviewers (approve
+    # or reject them); kept in step with the unit by services.permissions.
+    editors_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name="编辑组",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="edited_unit",
+    )
+    reviewers_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name="审核组",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_unit",
+    )
 
     panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("phone")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]

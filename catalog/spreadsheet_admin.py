@@ -1,0 +1,1 @@
+"""Spreadsheet import and export in the admin (see docs/editors.md)."""
