@@ -90,7 +90,20 @@ def find_by_code(site: Site, code: str, live_only: bool = True) -> Page | None:
 
 
 class CodedPageForm(WagtailAdminPageForm):
-    """Admin form that refuses a code already used elsewhere in the same town."""
+    """Admin form that refuses a code already used elsewhere in the same town.
+
+    The page's slug is its code in lower case (``/services/qh-mz-001/``), so a
+    guide created in the admin gets the same short, stable address as an
+    imported one, and its QR code stays small. Changing the code changes the
+    slug; Wagtail's redirects app then records a redirect from the old address
+    (WAGTAILREDIRECTS_AUTO_CREATE), so printed QR codes keep working.
+    """
+
+    def clean_slug(self) -> str:
+        code = (self.data.get(self.add_prefix("code")) or "").strip()
+        if code and self.instance.code_is_valid(code):
+            return code.lower()
+        return self.cleaned_data.get("slug", "")
 
     def clean(self):
         cleaned = super().clean()

@@ -2,7 +2,12 @@
 
 Model validation refuses data that is wrong; these rules flag guides that are
 incomplete or unhelpful, so an editor can still save a draft while writing.
-They run from ``check_guides`` and from the admin report.
+They run from ``check_guides``, the admin report and the edit form.
+
+A few problems are **blocking**: a guide without materials, steps, phones or a
+legal basis, or charging a fee with no standard, would print an almost empty
+clarity sheet, so it cannot be published or approved until they are fixed
+(``blocking_problems``). The rest are advisory: shown, never in the way.
 """
 
 from __future__ import annotations
@@ -24,14 +29,77 @@ NOT_A_FEE = {"无", "免费", "不收费", "0", "0元", "无收费"}
 COMMITTEE_SOURCE = re.compile(r"村|居委会|居民委员会|社区")
 
 
+# What editors call each checked field; inline rows read as 申请材料第2项.
+FIELD_LABELS = {
+    "max_trips": "最多跑几次",
+    "trips_reason": "需要到现场的原因",
+    "fee_standard": "收费标准",
+    "fee_basis": "收费依据",
+    "consultation_phone": "咨询电话",
+    "complaint_phone": "监督投诉电话",
+    "statutory_limit": "法定时限",
+    "promised_limit": "承诺时限",
+    "materials": "申请材料",
+    "legal_basis": "设定依据",
+    "steps": "办理流程",
+    "faq": "常见问题",
+    "conditions": "受理条件",
+    "summary": "一句话简介",
+}
+# Where each field sits on the edit form (the tab to open), for the message that links to it.
+FIELD_TABS = {
+    "conditions": "申请条件与材料",
+    "materials": "申请条件与材料",
+    "steps": "办理",
+    "max_trips": "办理",
+    "trips_reason": "办理",
+    "fee_standard": "办理",
+    "fee_basis": "办理",
+    "statutory_limit": "办理",
+    "promised_limit": "办理",
+    "consultation_phone": "咨询、依据与问答",
+    "complaint_phone": "咨询、依据与问答",
+    "legal_basis": "咨询、依据与问答",
+    "faq": "咨询、依据与问答",
+    "summary": "基本信息",
+}
+INLINE_ROW = re.compile(r"^(\w+)\[(\d+)\]$")
+
+
+def field_label(field: str) -> str:
+    """'fee_standard' -> '收费标准'; 'materials[2]' -> '申请材料第2项'."""
+    row = INLINE_ROW.match(field)
+    if row:
+        return f"{FIELD_LABELS.get(row.group(1), row.group(1))}第{row.group(2)}项"
+    return FIELD_LABELS.get(field, field)
+
+
 @dataclass(frozen=True)
 class GuideProblem:
     code: str
     field: str
     rule: str
+    blocking: bool = False
 
     def __str__(self) -> str:
-        return f"{self.code} {self.field}: {self.rule}"
+        return f"{self.code} {self.label}: {self.rule}"
+
+    @property
+    def label(self) -> str:
+        return field_label(self.field)
+
+    @property
+    def tab(self) -> str:
+        row = INLINE_ROW.match(self.field)
+        return FIELD_TABS.get(row.group(1) if row else self.field, "")
+
+
+class Blocking(tuple):
+    """A (field, message) a rule yields that stops publishing and approval."""
+
+
+def blocking(field: str, message: str) -> Blocking:
+    return Blocking((field, message))
 
 
 Check = Callable[["object"], Iterator[tuple[str, str]]]
@@ -55,7 +123,7 @@ def online_and_trips(item):
 def fee(item):
     if item.fee_charged:
         if not item.fee_standard.strip() or item.fee_standard.strip() in NOT_A_FEE:
-            yield "fee_standard", "收费事项须写明收费标准"
+            yield blocking("fee_standard", "收费事项须写明收费标准")
         if not item.fee_basis.strip():
             yield "fee_basis", "收费事项须写明收费依据"
     elif item.fee_standard.strip() or item.fee_basis.strip():
@@ -64,13 +132,15 @@ def fee(item):
 
 @rule
 def phones(item):
-    consultation, complaint = item.consultation_phone.strip(), item.complaint_phone.strip()
+    """The phones a resident is shown (the item's own, else its place's or the town's) must be usable."""
+    phones = item.contact_phones(getattr(item, "_town_settings", None))
+    consultation, complaint = phones.consultation.strip(), phones.complaint.strip()
     if not consultation:
-        yield "consultation_phone", "缺少咨询电话"
+        yield blocking("consultation_phone", "缺少咨询电话")
     elif not phone_has_area_code(consultation):
         yield "consultation_phone", "咨询电话须带区号，如 0517-86810000"
     if not complaint:
-        yield "complaint_phone", "缺少监督投诉电话"
+        yield blocking("complaint_phone", "缺少监督投诉电话")
     elif not phone_has_area_code(complaint):
         yield "complaint_phone", "监督投诉电话须带区号，如 0517-86810099"
     if consultation and consultation == complaint:
@@ -94,7 +164,10 @@ def time_limits(item):
 @rule
 def materials(item):
     committee_only = item._committee_must_not_issue
-    for index, material in enumerate(item.materials.all(), start=1):
+    rows = list(item.materials.all())
+    if not rows:
+        yield blocking("materials", "至少需要一项申请材料（确实无需材料的，写明“无需提交材料”并注明原因）")
+    for index, material in enumerate(rows, start=1):
         where = f"materials[{index}]"
         if not material.name.strip():
             yield where, "材料缺少名称"
@@ -111,12 +184,12 @@ def materials(item):
 def basis_and_steps(item):
     bases = list(item.legal_bases.all())
     if not bases:
-        yield "legal_basis", "至少需要一条设定依据"
+        yield blocking("legal_basis", "至少需要一条设定依据")
     for index, basis in enumerate(bases, start=1):
         if "《" not in basis.document:
             yield f"legal_basis[{index}]", "依据文件名称应带书名号《》"
     if not item.steps.all():
-        yield "steps", "至少需要一个办理环节"
+        yield blocking("steps", "至少需要一个办理环节")
 
 
 @rule
@@ -148,10 +221,36 @@ def summary(item):
         yield "summary", f"一句话简介 {len(text)} 字，超过 {SUMMARY_MAX} 字"
 
 
-def check_item(item, committee_must_not_issue: dict[str, str] | None = None) -> list[GuideProblem]:
-    """Every problem of one item; ``item`` should have its inline parts prefetched."""
+def check_item(item, committee_must_not_issue: dict[str, str] | None = None, town=None) -> list[GuideProblem]:
+    """Every problem of one item; ``item`` should have its inline parts prefetched.
+
+    ``town`` is the town's settings (its phones are the fallback a resident sees);
+    by default they are looked up from the item's place in the tree.
+    """
     item._committee_must_not_issue = committee_must_not_issue or {}
-    return [GuideProblem(item.code, field, message) for check in RULES for field, message in check(item)]
+    item._town_settings = town if town is not None else _town_settings(item)
+    return [
+        GuideProblem(item.code, field, message, blocking=isinstance(found, Blocking))
+        for check in RULES
+        for found in check(item)
+        for field, message in [found]
+    ]
+
+
+def blocking_problems(item, committee_must_not_issue: dict[str, str] | None = None, town=None) -> list[GuideProblem]:
+    """The problems that stop ``item`` (a page, or an unsaved draft built from the edit form) being published."""
+    return [problem for problem in check_item(item, committee_must_not_issue, town) if problem.blocking]
+
+
+def _town_settings(item):
+    """The settings of the item's town, remembered by tree path for a batch (None for an unsaved page)."""
+    from home.models import TownSettings
+    from home.towns import town_of
+
+    if not getattr(item, "path", ""):
+        return None
+    site = town_of(item)
+    return TownSettings.for_site(site) if site is not None else None
 
 
 def must_not_issue_names(site_root=None) -> dict[str, str]:
@@ -166,5 +265,13 @@ def must_not_issue_names(site_root=None) -> dict[str, str]:
 
 def check_items(items: Iterable, site_root=None) -> list[GuideProblem]:
     names = must_not_issue_names(site_root)
-    items = items.prefetch_related("conditions", "materials", "steps", "faqs", "legal_bases")
-    return [problem for item in items for problem in check_item(item, names)]
+    items = items.prefetch_related("conditions", "materials", "steps", "faqs", "legal_bases", "item_places__place")
+    towns: dict[int, object] = {}
+    problems = []
+    for item in items:
+        site = item.get_site()
+        key = site.pk if site is not None else 0
+        if key not in towns:
+            towns[key] = _town_settings(item)
+        problems.extend(check_item(item, names, towns[key]))
+    return problems

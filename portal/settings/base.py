@@ -179,6 +179,8 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "便民服务门户")
+# A guide's unit reviewers publish it by approving it (services/models/review.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "services.workflow_actions.publish_approved"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "wps", "jpg", "png"]
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"

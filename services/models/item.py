@@ -19,9 +19,10 @@ from wagtail.admin.panels import (
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.coded import CodedPage, CodedPageForm
+from home.coded import CodedPage
 from home.models import TownSettings
 
+from ..forms import ServiceItemPageForm
 from ..panels import GuideQualityPanel
 from ..values import PHONE_RE, Audience, ItemType, Level, LimitUnit, OnlineMode, TimeLimit
 
@@ -151,7 +152,7 @@ class ServiceItemPage(CodedPage, Page):
         "复核日期", null=True, blank=True, help_text="下次须核对内容的日期，默认为上次核对后12个月。"
     )
 
-    base_form_class = CodedPageForm
+    base_form_class = ServiceItemPageForm
     parent_page_types = ["services.ServiceIndexPage"]
     subpage_types: list[str] = []
 
@@ -311,6 +312,14 @@ class ServiceItemPage(CodedPage, Page):
             related_certificates=live_pages(self.related_certificates),
         )
         return context
+
+    # -- rights ---------------------------------------------------------
+
+    def permissions_for_user(self, user):
+        """Department staff may change only their own unit's guides (services.permissions)."""
+        from ..permissions import UnitPagePermissionTester
+
+        return UnitPagePermissionTester(user, self)
 
     # -- validation -----------------------------------------------------
 

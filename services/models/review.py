@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from wagtail.forms import TaskStateCommentForm
 from wagtail.models import Task, TaskState
@@ -61,6 +62,8 @@ class UnitReviewTask(Task):
     def get_actions(self, obj, user) -> list[tuple[str, str, bool]]:
         if not self.user_can_review(obj, user):
             return []
+        if blocking_problems_of(obj):  # approval would publish a guide that prints an almost empty sheet
+            return [("reject", "退回修改", True)]
         return [("reject", "退回修改", True), ("approve", "批准", True)]
 
     def get_form_for_action(self, action: str):
@@ -68,6 +71,8 @@ class UnitReviewTask(Task):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         confirmed = kwargs.pop("confirmed", False)
+        if action_name == "approve" and blocking_problems_of(task_state.revision.as_object()):
+            raise PermissionDenied("该指南还有必须修改的问题，不能批准，请退回修改")
         result = super().on_action(task_state, user, action_name, **kwargs)
         if action_name == "approve" and confirmed:
             record_review(task_state.workflow_state.content_object, timezone.localdate())
@@ -81,6 +86,16 @@ class UnitReviewTask(Task):
 
         ids = ServiceItemPage.objects.filter(responsible_unit__reviewers_group__in=user.groups.all()).values("pk")
         return states.filter(workflow_state__object_id__in=[str(row["pk"]) for row in ids])
+
+
+def blocking_problems_of(obj) -> list:
+    """Blocking quality problems of the version under review (its latest revision)."""
+    from ..quality import blocking_problems, must_not_issue_names
+
+    page = getattr(obj, "specific_deferred", obj)
+    if not hasattr(page, "legal_bases"):  # only guides have quality rules
+        return []
+    return blocking_problems(page.get_latest_revision_as_object(), must_not_issue_names())
 
 
 def record_review(page, day: dt.date) -> None:
@@ -100,3 +115,4 @@ def record_review(page, day: dt.date) -> None:
         content.update({key: value.isoformat() for key, value in values.items()})
         revision.content = content
         revision.save(update_fields=["content"])
+

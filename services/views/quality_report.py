@@ -50,7 +50,7 @@ class GuideQualityReportView(ReportView):
         titles = dict(items.values_list("code", "title"))
         ids = dict(items.values_list("code", "pk"))
         return [
-            ProblemRow(ids[p.code], p.code, titles[p.code], p.field, p.rule) for p in check_items(items, site.root_page)
+            ProblemRow(ids[p.code], p.code, titles[p.code], p.label, p.rule) for p in check_items(items, site.root_page)
         ]
 
     def get_context_data(self, *args, **kwargs):

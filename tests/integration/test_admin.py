@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import GroupPagePermission
 
-from services.models import ServiceIndexPage, ServiceItemPage
+from services.models import ServiceItemPage
+from services.models.review import TOWN_REVIEWERS_GROUP
 from tests.adminforms import read_form
 
 pytestmark = pytest.mark.django_db
@@ -15,16 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(django_user_model):
-    """A department editor: may edit and publish service items, nothing else."""
-    group = Group.objects.create(name="服务事项编辑")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    services = ServiceIndexPage.objects.get()
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group, page=services, permission=Permission.objects.get(codename=codename)
-        )
+    """A town reviewer (镇级审核): may edit and publish any guide, not a superuser."""
     user = django_user_model.objects.create_user("editor", password="pw-editor-1")
-    user.groups.add(group)
+    user.groups.add(Group.objects.get(name=TOWN_REVIEWERS_GROUP))
     return user
 
 
@@ -51,7 +44,7 @@ def test_edit_form_lists_the_guides_quality_problems(admin_client):
     page.summary = "长" * 65
     page.save_revision()  # a draft: the panel checks the revision being edited
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
-    assert "summary：一句话简介 65 字，超过 60 字" in html
+    assert "一句话简介：一句话简介 65 字，超过 60 字" in html
 
 
 def test_editor_edits_and_publishes_a_service_item(client, editor):
@@ -120,10 +113,19 @@ def test_invalid_input_is_explained_and_nothing_is_saved(admin_client):
     assert not page.fee_charged
 
 
-def test_editor_cannot_touch_places(client, editor):
+@pytest.fixture
+def unit_editor(django_user_model):
+    """An editor of the 民政 unit (the unit of QH-MZ-001)."""
+    unit = ServiceItemPage.objects.get(code="QH-MZ-001").responsible_unit
+    user = django_user_model.objects.create_user("minzheng-editor", password="pw-editor-2")
+    user.groups.add(unit.editors_group)
+    return user
+
+
+def test_a_department_editor_cannot_touch_places(client, unit_editor):
     from places.models import PlacePage
 
-    client.force_login(editor)
+    client.force_login(unit_editor)
     hall = PlacePage.objects.get(code="OF-H01")
     response = client.get(reverse("wagtailadmin_pages:edit", args=[hall.pk]))
     assert response.status_code in (302, 403)

@@ -162,7 +162,7 @@ def test_check_guides_prints_one_line_per_problem_and_a_total():
         call_command("check_guides", "QH-HY-001", stdout=out)
     assert exc.value.code == 1
     lines = out.getvalue().splitlines()
-    assert "QH-HY-001 summary: 缺少一句话简介" in lines
+    assert "QH-HY-001 一句话简介: 缺少一句话简介" in lines
     assert lines[-1].startswith("1 items checked, ") and lines[-1].endswith(" problems")
 
 

@@ -54,6 +54,10 @@ def create_item_in_admin(admin_client, town, **fields: str) -> ServiceItemPage:
     )
     data.update({name: [value] for name, value in fields.items()})
     add_inline(data, "item_places", place=str(town[HALL].pk), note="")
+    # What publishing needs (blocking quality rules); conditions stay empty on purpose.
+    add_inline(data, "materials", name="户口簿", form="原件", copies="1", medium="纸质", required="on")
+    add_inline(data, "steps", title="申请", description="到镇便民服务中心提交申请。")
+    add_inline(data, "legal_bases", document="《社会救助暂行办法》", article="第四十七条")
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     page = ServiceItemPage.objects.get(code="UT-MZ-003", path__startswith=town.path)

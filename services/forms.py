@@ -1,0 +1,73 @@
+"""The guide edit form: department rights on the unit field, and the quality gate on publishing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from wagtail.coreutils import safe_snake_case
+
+from home.coded import CodedPageForm
+
+# Buttons of Wagtail's edit view that publish a page or send it on its way to publishing.
+PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
+
+
+class ServiceItemPageForm(CodedPageForm):
+    """Department staff may choose only their own units; a guide with a blocking quality
+    problem saves as a draft but cannot be published, submitted or approved."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from .models import ResponsibleUnit
+        from .permissions import limited_to_units, user_unit_ids
+
+        user = self.for_user
+        if user is not None and limited_to_units(user) and "responsible_unit" in self.fields:
+            self.fields["responsible_unit"].queryset = ResponsibleUnit.objects.filter(pk__in=user_unit_ids(user))
+
+    def clean(self):
+        cleaned = super().clean()
+        from .permissions import limited_to_units, user_unit_ids
+
+        unit = cleaned.get("responsible_unit")
+        user = self.for_user
+        if unit is not None and user is not None and limited_to_units(user) and unit.pk not in user_unit_ids(user):
+            self.add_error("responsible_unit", "只能选择您所在的单位，其他单位的事项请联系该单位编辑")
+        return cleaned
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if valid and self._publishing():
+            problems = self._blocking_problems()
+            for problem in problems:
+                self.add_error(None, ValidationError(_problem_message(problem)))
+            valid = not problems
+        return valid
+
+    def _publishing(self) -> bool:
+        approving = self.data.get("action-workflow-action") and self.data.get("workflow-action-name") == "approve"
+        return bool(approving or any(self.data.get(name) for name in PUBLISHING_ACTIONS))
+
+    def _blocking_problems(self) -> list:
+        from home.models import TownSettings
+        from home.towns import town_of
+
+        from .quality import blocking_problems, must_not_issue_names
+
+        draft = self.save(commit=False)  # the page as it would be saved, inline rows included, in memory
+        site = town_of(self.parent_page if self.instance.pk is None else self.instance)
+        town = TownSettings.for_site(site) if site is not None else None
+        return blocking_problems(draft, must_not_issue_names(), town)
+
+
+def _problem_message(problem) -> str:
+    """'申请材料：至少需要一项申请材料' with a link to the tab the field is on."""
+    if not problem.tab:
+        return format_html("必须修改后才能发布：{}：{}", problem.label, problem.rule)
+    return format_html(
+        '必须修改后才能发布：<a href="#tab-{}">{}</a>：{}（在“{}”页签）',
+        safe_snake_case(problem.tab),
+        problem.label,
+        problem.rule,
+        problem.tab,
+    )
