@@ -20,10 +20,10 @@ from wagtail.models import Page, Site
 from home.outputs import SHEET, registry
 from home.towns import town_of
 from places.models import PlaceKind, PlacePage
-from services.models import CertificateListPage
+from services.models import CertificateListPage, ServiceItemPage
 
 from .editions import refresh_edition
-from .pages import PACK_PREFIX, POSTER_KEY, service_hall, village_points
+from .pages import PACK_PREFIX, POSTER_KEY, all_keys, service_hall, sheet_pages, village_points
 from .production import get_pack, get_poster, get_sheet
 
 logger = logging.getLogger(__name__)
@@ -106,11 +106,45 @@ def build_pack(site_id: int, code: str) -> int:
     return get_pack(site, code).record.pages
 
 
+# Site-wide renewals go through the queue in small, low-priority pieces, so a
+# guide published meanwhile (default priority) has its sheet within seconds.
+SITE_RENEWAL_PRIORITY = -10
+SITE_RENEWAL_CHUNK = 4
+
+
+def keys_for_scopes(site: Site, scopes: list[str]) -> list[str]:
+    """Sheet keys a town-settings change affects: 'all', 'items' (their sheets and packs), 'packs'."""
+    keys = all_keys(site)
+    if "all" in scopes:
+        return keys
+    wanted: set[str] = set()
+    if "items" in scopes:
+        items = {page.code for page in sheet_pages(site) if isinstance(page, ServiceItemPage)}
+        wanted |= items | {key for key in keys if key.startswith(PACK_PREFIX)}
+    if "packs" in scopes:
+        wanted |= {key for key in keys if key.startswith(PACK_PREFIX)}
+    return [key for key in keys if key in wanted]
+
+
 @task(backend="sheets")
-def refresh_site_sheets(site_id: int) -> dict:
-    """After a town-wide change (town name, demo notice): every edition and sheet in one site."""
+def refresh_site_sheets(site_id: int, scopes: list[str] | None = None) -> dict:
+    """After a town-wide change: new editions now, then the affected PDFs queued in small pieces."""
+    from .batch import refresh_editions
+
+    site = Site.objects.select_related("root_page").get(pk=site_id)
+    new_editions = refresh_editions(site)
+    keys = keys_for_scopes(site, scopes or ["all"])
+    build = build_sheet_keys.using(priority=SITE_RENEWAL_PRIORITY)
+    for start in range(0, len(keys), SITE_RENEWAL_CHUNK):
+        build.enqueue(site_id, keys[start : start + SITE_RENEWAL_CHUNK])
+    return {"editions": new_editions, "queued": keys}
+
+
+@task(backend="sheets", priority=SITE_RENEWAL_PRIORITY)
+def build_sheet_keys(site_id: int, keys: list[str]) -> dict:
+    """A few sheets of a site-wide renewal; a failing key never stops the others."""
     from .batch import build_all
 
-    site = Site.objects.get(pk=site_id)
-    report = build_all(site)
+    site = Site.objects.select_related("root_page").get(pk=site_id)
+    report = build_all(site, keys, refresh=False)
     return {"done": report.done, "failed": [code for code, _error in report.failed]}
