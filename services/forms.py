@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
-from wagtail.coreutils import safe_snake_case
 
 from home.coded import CodedPageForm
 
@@ -40,9 +38,19 @@ class ServiceItemPageForm(CodedPageForm):
         if valid and self._publishing():
             problems = self._blocking_problems()
             for problem in problems:
-                self.add_error(None, ValidationError(_problem_message(problem)))
+                self._attach(problem)
             valid = not problems
         return valid
+
+    def _attach(self, problem) -> None:
+        """Show a blocking problem at the top, and at its field or inline panel, so its tab is marked too."""
+        self.add_error(None, ValidationError(_problem_message(problem)))
+        field = INLINE_FIELDS.get(problem.field.split("[")[0], problem.field)
+        if field in self.fields:
+            self.add_error(field, ValidationError(problem.rule))
+        elif field in self.formsets:
+            formset = self.formsets[field]
+            formset._non_form_errors = formset.error_class([*formset.non_form_errors(), problem.rule])
 
     def _publishing(self) -> bool:
         approving = self.data.get("action-workflow-action") and self.data.get("workflow-action-name") == "approve"
@@ -60,14 +68,11 @@ class ServiceItemPageForm(CodedPageForm):
         return blocking_problems(draft, must_not_issue_names(), town)
 
 
+# Quality-rule field names that are inline panels (formsets) on the form.
+INLINE_FIELDS = {"legal_basis": "legal_bases", "faq": "faqs"}
+
+
 def _problem_message(problem) -> str:
-    """'申请材料：至少需要一项申请材料' with a link to the tab the field is on."""
-    if not problem.tab:
-        return format_html("必须修改后才能发布：{}：{}", problem.label, problem.rule)
-    return format_html(
-        '必须修改后才能发布：<a href="#tab-{}">{}</a>：{}（在“{}”页签）',
-        safe_snake_case(problem.tab),
-        problem.label,
-        problem.rule,
-        problem.tab,
-    )
+    """'必须修改后才能发布：设定依据：至少需要一条设定依据（在“咨询、依据与问答”页签）'."""
+    where = f"（在“{problem.tab}”页签）" if problem.tab else ""
+    return f"必须修改后才能发布：{problem.label}：{problem.rule}{where}"
