@@ -24,8 +24,8 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from home.coded import coded_models
 from home.models import HomePage, TownSettings
 from home.outputs import registry as outputs
-from notices.models import NoticeIndexPage, NoticePage
-from places.models import PlaceIndexPage, PlacePage
+from notices.models import NoticeIndexPage, NoticePage, end_of_day
+from places.models import PlaceIndexPage, PlacePage, SpecialDay
 from search.models import Synonym
 from services.models import (
     CertificateEntryPage,
@@ -38,8 +38,9 @@ from services.models import (
     ServiceItemPage,
 )
 
-from .problems import CatalogError, Problem
-from .reader import Catalog
+from .problems import CatalogError, Problem, ProblemList
+from .reader import Catalog, _read_yaml_model
+from .schema import HolidaysIn
 from .state import (
     PageState,
     certificate_state,
@@ -127,6 +128,7 @@ class CatalogLoader:
         self._town_settings()
         self._notices(sections["notices"])
         self._synonyms()
+        self._holidays()
         self._warn_missing()
 
     # -- taxonomies and settings ------------------------------------------------
@@ -354,7 +356,9 @@ class CatalogLoader:
                 date=notice.date,
                 category=notice.category,
                 pinned=notice.pinned,
-                expiry_date=notice.expiry_date,
+                # 下架日期 -> 下架时间: the notice leaves the site at the end of that day. One
+                # already past it is published anyway and the scheduler takes it down.
+                expire_at=end_of_day(notice.expiry_date) if notice.expiry_date else None,
                 issuer=notice.issuer,
                 summary=notice.summary,
                 body=notice_body_html(notice.body),
@@ -375,6 +379,25 @@ class CatalogLoader:
             synonym.full_clean()
             synonym.save()
             self.report.count("synonyms", "created")
+
+    def _holidays(self) -> None:
+        """The 节假日安排 of content/holidays.yaml: the file decides the days it lists, editors the rest."""
+        path = self.catalog.content_dir / "holidays.yaml"
+        if not path.exists():
+            return
+        self._current = path.name
+        problems = ProblemList()
+        calendar = _read_yaml_model(path, HolidaysIn, problems)
+        problems.raise_if_any()  # inside the load's transaction: nothing is written
+        for year in calendar.years:
+            for festival in year.festivals:
+                for day in festival.days_off():
+                    values = {"name": festival.name, "closed": True, "follows_weekday": None}
+                    self._upsert(SpecialDay, {"date": day}, values, "holidays")
+                for day in festival.workdays:
+                    follows = 4 if day.weekday() == 5 else 0  # Saturday keeps Friday's hours, Sunday Monday's
+                    values = {"name": f"{festival.name}调休上班", "closed": False, "follows_weekday": follows}
+                    self._upsert(SpecialDay, {"date": day}, values, "holidays")
 
     def _warn_missing(self) -> None:
         known = (

@@ -102,6 +102,7 @@ class NoticeIn(Strict):
     date: dt.date
     category: Literal["通知", "公告", "公示", "政策解读", "服务调整"] = "通知"
     pinned: bool = False
+    # 下架日期: the notice leaves the site at 23:59:59 (Asia/Shanghai) of this day (its 下架时间).
     expiry_date: dt.date | None = None
     issuer: str = ""
     summary: str = ""
@@ -110,12 +111,77 @@ class NoticeIn(Strict):
     @model_validator(mode="after")
     def _expiry_after_date(self) -> NoticeIn:
         if self.expiry_date and self.expiry_date < self.date:
-            raise ValueError("expiry_date 早于发布日期 date")
+            raise ValueError("下架日期 expiry_date 早于发布日期 date")
         return self
 
 
 class NoticesIn(Strict):
     notices: list[NoticeIn]
+
+
+# -- holidays.yaml ---------------------------------------------------------------
+
+WEEKEND = (5, 6)
+
+
+class FestivalIn(Strict):
+    """One festival's days off (first to last, inclusive) and its 调休 make-up workdays."""
+
+    name: Annotated[str, Field(min_length=1, max_length=20)]
+    first: dt.date
+    last: dt.date
+    workdays: list[dt.date] = []
+
+    @model_validator(mode="after")
+    def _days_in_order(self) -> FestivalIn:
+        if self.last < self.first:
+            raise ValueError(f"{self.name}：last 早于 first")
+        if (self.last - self.first).days > 15:
+            raise ValueError(f"{self.name}：放假超过 16 天，请检查日期")
+        for day in self.workdays:
+            if self.first <= day <= self.last:
+                raise ValueError(f"{self.name}：调休上班日 {day} 在放假期间内")
+            if day.weekday() not in WEEKEND:
+                raise ValueError(f"{self.name}：调休上班日 {day} 不是周六或周日")
+        return self
+
+    def days_off(self) -> list[dt.date]:
+        return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+class HolidayYearIn(Strict):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    source: Text  # the notice (or law) the dates come from
+    # false: only the statutory days fixed by law are entered; the 国务院办公厅 notice for the year
+    # (its 调休 and substitute days) is still to be entered, so no workdays are allowed yet.
+    complete: bool = True
+    note: str = ""
+    festivals: list[FestivalIn]
+
+    @model_validator(mode="after")
+    def _dates_belong_to_the_year(self) -> HolidayYearIn:
+        for festival in self.festivals:
+            for day in [festival.first, festival.last, *festival.workdays]:
+                if abs(day.year - self.year) > 1:
+                    raise ValueError(f"{festival.name}：{day} 不在 {self.year} 年前后")
+            if not self.complete and festival.workdays:
+                raise ValueError(f"{self.year} 年标为 complete: false（通知未录入），不应有调休上班日")
+        return self
+
+
+class HolidaysIn(Strict):
+    years: list[HolidayYearIn]
+
+    @model_validator(mode="after")
+    def _each_day_once(self) -> HolidaysIn:
+        seen: set[dt.date] = set()
+        for year in self.years:
+            for festival in year.festivals:
+                for day in [*festival.days_off(), *festival.workdays]:
+                    if day in seen:
+                        raise ValueError(f"{day} 出现了不止一次")
+                    seen.add(day)
+        return self
 
 
 class SynonymsIn(Strict):

@@ -138,10 +138,12 @@ def _place_fields(place) -> dict:
 
 
 def _notice_fields(notice) -> dict | None:
-    if notice.is_expired():  # an expired notice leaves the index
+    if notice.is_expired():  # past its 下架时间: leaves the index (and the scheduler unpublishes it)
         return None
     return {
         "doc_type": "notice",
+        # The last day it is on the site (local date of expire_at): results leave it out from the next
+        # day on, even if the scheduler has not run.
         "expires_on": notice.expiry_date,
         "summary": notice.summary or strip_tags(notice.body)[:120],
         "category": notice.category,

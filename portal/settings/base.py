@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sheets",
     "catalog",
     "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -193,15 +194,22 @@ CATALOG_DIR = os.environ.get("CATALOG_DIR", "")
 # Tasks (django-tasks, Django 6's API). "default" is what Wagtail uses for its
 # own index updates and stays immediate, as Wagtail expects. Clarity sheets
 # (明白纸) are rendered after a publish by the "sheets" backend: by default a
-# background thread of the web process, which suits one machine; several app
-# servers point SHEETS_TASKS_BACKEND at a shared queue backend.
+# queue in the project's own database (django-tasks-db), worked off by
+# `manage.py db_worker --backend sheets` (started by `make run`, a systemd unit
+# in production: docs/operations.md). SHEETS_TASKS_BACKEND may name another
+# backend, e.g. sheets.tasks.ThreadBackend (a thread in the web process, no
+# worker needed).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "sheets": {"BACKEND": os.environ.get("SHEETS_TASKS_BACKEND", "sheets.tasks.ThreadBackend")},
+    "sheets": {"BACKEND": os.environ.get("SHEETS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
 SHEETS_RENDER_TIMEOUT = float(os.environ.get("SHEETS_RENDER_TIMEOUT", "20"))  # seconds, on a request
 SHEETS_CONCURRENT_RENDERS = int(os.environ.get("SHEETS_CONCURRENT_RENDERS", "2"))  # per process
 CONTENT_DIR = BASE_DIR / "content"
+
+# `manage.py run_scheduler` runs Wagtail's publish_scheduled this often
+# (seconds): scheduled go-live and expiry (下架) take effect within this time.
+SCHEDULER_INTERVAL = float(os.environ.get("SCHEDULER_INTERVAL", "30"))
 
 LOGGING = {
     "version": 1,

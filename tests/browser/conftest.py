@@ -1,12 +1,16 @@
 """Browser journeys: the real portal served by ``manage.py runserver``, driven by Playwright in headless Chromium.
 
 The server runs on a copy of the cached catalog database (tests/catalog_db.py)
-with the dev settings, as a resident or an editor would meet it. Chromium is
-Debian's, at /usr/bin/chromium; nothing here downloads a browser.
+with the dev settings, as a resident or an editor would meet it, together with
+the two background processes ``make run`` starts: the task worker
+(``db_worker``, sheets after a publish) and the scheduler (``run_scheduler``,
+scheduled go-live and expiry, here every SCHEDULER_INTERVAL seconds). Chromium
+is Debian's, at /usr/bin/chromium; nothing here downloads a browser.
 
 Every journey step is photographed to ``var/screenshots/<test name>/NN-step.png``
 and timed in ``steps.txt`` beside the pictures; the server's output goes to
-``var/screenshots/server.log``.
+``var/screenshots/server.log``, the worker's and the scheduler's to
+``worker.log`` and ``scheduler.log`` beside it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,14 @@ from tests.catalog_db import BASE_DIR, build_env, catalog_db, catalog_media, man
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = BASE_DIR / "var" / "screenshots"
 HERE = Path(__file__).resolve().parent
+
+# The scheduler runs every few seconds here (30 s by default), so a journey waits seconds for a go-live.
+SCHEDULER_INTERVAL = 3
+# The background processes that run beside the server, as `make run` starts them: name -> manage.py arguments.
+BACKGROUND = {
+    "worker": ["db_worker", "--backend", "sheets", "--queue-name", "*", "--no-reload", "--interval", "0.5"],
+    "scheduler": ["run_scheduler"],
+}
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "browser-admin-Pw-1"  # a throwaway database; only the test server ever sees it
@@ -87,9 +99,34 @@ class Portal:
     username: str = ADMIN_USERNAME
     password: str = ADMIN_PASSWORD
     timings: dict[str, float] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # what manage.py needs to work on this portal's database
+    background_logs: dict[str, Path] = field(default_factory=dict)  # worker, scheduler
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+    def background_tail(self, name: str, chars: int = 4000) -> str:
+        log = self.background_logs.get(name)
+        return log.read_text(errors="replace")[-chars:] if log and log.exists() else ""
+
+
+def _start_background(env: dict[str, str]) -> tuple[list[subprocess.Popen], dict[str, Path]]:
+    """The worker and the scheduler on the portal's database, each logging beside the server log."""
+    processes, logs = [], {}
+    for name, args in BACKGROUND.items():
+        logs[name] = ARTIFACTS / f"{name}.log"
+        with open(logs[name], "w") as out:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, str(BASE_DIR / "manage.py"), *args],
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+    return processes, logs
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +144,7 @@ def portal(request, tmp_path_factory) -> Iterator[Portal]:
     env = build_env(database, media)
     port = _free_port()
     env.update(WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="INFO")
+    env["SCHEDULER_INTERVAL"] = str(SCHEDULER_INTERVAL)
     manage("shell", "-c", CREATE_USERS, env=env, timeout=120)
     ready_users = time.monotonic()
 
@@ -121,7 +159,10 @@ def portal(request, tmp_path_factory) -> Iterator[Portal]:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so teardown can stop everything it started
         )
-    portal = Portal(url=f"http://127.0.0.1:{port}", database=database, log=log)
+    background, background_logs = _start_background(env)
+    portal = Portal(
+        url=f"http://127.0.0.1:{port}", database=database, log=log, env=env, background_logs=background_logs
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -137,6 +178,9 @@ def portal(request, tmp_path_factory) -> Iterator[Portal]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"runserver did not answer within 90 s:\n{portal.log_tail()}") from None
                 time.sleep(0.2)
+        for (name, _args), helper in zip(BACKGROUND.items(), background, strict=True):
+            if helper.poll() is not None:
+                raise RuntimeError(f"{name} exited with {helper.returncode}:\n{portal.background_tail(name)}")
         ready = time.monotonic()
         portal.timings = {
             "catalog database": ready_db - started,
@@ -149,6 +193,8 @@ def portal(request, tmp_path_factory) -> Iterator[Portal]:
         yield portal
     finally:
         _stop(process)
+        for helper in background:
+            _stop(helper)
 
 
 @pytest.fixture(scope="session")
