@@ -228,7 +228,7 @@ def analyze_query(text: str) -> Analyzed:
     """Query-side tokens: meaningful words, their bigrams, their pinyin, and latin words as pinyin."""
     norm = normalize(text)
     words = [w for w in segmenter.words(norm) if w not in STOPWORDS]
-    runs = _meaningful_runs(norm)
+    runs = meaningful_runs(norm)
     grams = [g for run in runs for g in bigrams(run) if len(g) == 2 or len(runs) == 1]
     # Full pinyin catches homophone typos (社宝卡); initials are kept for latin
     # input only (a resident typing "sbk"), as from Chinese they match too widely.
@@ -237,7 +237,7 @@ def analyze_query(text: str) -> Analyzed:
     return Analyzed(words=words, grams=grams, pinyin=list(dict.fromkeys([*pinyin, *latin])))
 
 
-def _meaningful_runs(norm: str) -> list[str]:
+def meaningful_runs(norm: str) -> list[str]:
     """Consecutive non-stopword words joined: 老人去世要办哪些手续 -> ['老人去世']."""
     runs, current = [], ""
     for word in segmenter.words(norm, search_mode=False):

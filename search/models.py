@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Page
+from wagtail.search import index
 
 DOC_TYPES = {"guide": "办事指南", "certificate": "证明", "place": "场所", "notice": "通知"}
 
@@ -55,7 +56,7 @@ class SearchDocument(models.Model):
         return [e for e in self.life_events.split("|") if e]
 
 
-class Synonym(models.Model):
+class Synonym(index.Indexed, models.Model):
     """Words residents use for the same thing: 低保, 最低生活保障, 吃低保."""
 
     terms = models.CharField(
@@ -69,6 +70,13 @@ class Synonym(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [FieldPanel("terms"), FieldPanel("note"), FieldPanel("active")]
+    # The admin's listing searches these with the portal's analysis (search.wagtail_backend).
+    search_fields = [
+        index.SearchField("terms"),
+        index.AutocompleteField("terms"),
+        index.SearchField("note"),
+        index.FilterField("active"),
+    ]
 
     class Meta:
         ordering = ["terms"]
@@ -89,7 +97,7 @@ class Synonym(models.Model):
             raise ValidationError({"terms": "同义词组至少要有两个词"})
 
 
-class BestBet(models.Model):
+class BestBet(index.Indexed, models.Model):
     """A page promoted to the top for a query, for a limited time."""
 
     query = models.CharField("搜索词", max_length=100, help_text="居民输入这个词时置顶，不区分繁简和大小写。")
@@ -107,6 +115,12 @@ class BestBet(models.Model):
         FieldPanel("note"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("expires_at")]),
         FieldPanel("sort_order"),
+    ]
+    search_fields = [
+        index.SearchField("query"),
+        index.AutocompleteField("query"),
+        index.SearchField("note"),
+        index.RelatedFields("page", [index.SearchField("title")]),
     ]
 
     class Meta:

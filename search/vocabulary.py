@@ -47,16 +47,18 @@ def vocabulary_changed() -> None:
 def expand(text: str) -> Analyzed:
     """Query terms plus the terms of every synonym the query mentions."""
     terms = analyze_query(text)
-    norm = normalize(text)
-    extra: list[str] = []
-    for group in _synonym_groups:
-        if any(term and term in norm for term in group):
-            for term in group:
-                if term not in norm:
-                    extra.append(term)
-    for term in extra:
+    for term in synonyms_in(normalize(text)):
         # A synonym adds its words and pieces; its pinyin would only add noise.
         more = analyze_query(term)
         terms.words.extend(w for w in more.words if w not in terms.words)
         terms.grams.extend(g for g in more.grams if g not in terms.grams)
     return terms
+
+
+def synonyms_in(norm: str) -> list[str]:
+    """The other terms of every synonym group one of whose terms the normalized text mentions."""
+    extra: list[str] = []
+    for group in _synonym_groups:
+        if any(term and term in norm for term in group):
+            extra.extend(term for term in group if term not in norm and term not in extra)
+    return extra

@@ -151,8 +151,11 @@ else:
 # Search: ELASTICSEARCH_URL selects the Elasticsearch backend; unset means the
 # embedded backend on the project's own database.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Wagtail's own search (admin page search, choosers, snippet listings,
+# Model.objects.search()) analyses Chinese as residents' search does
+# (docs/search.md, "In the admin"); it keeps Wagtail's own index tables too.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "search.wagtail_backend"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

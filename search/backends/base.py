@@ -143,6 +143,24 @@ class EmbeddedVariant(SearchBackend):
     def selective_terms(self, terms: list[str]) -> list[str]:
         raise NotImplementedError
 
+    def render(self, expression) -> str:
+        """A ``search.matching`` expression in this variant's query syntax."""
+        raise NotImplementedError
+
+    def matching_pages(self, expression, limit: int) -> list[tuple[int, float, str, str, str]]:
+        """(page id, score, title, code, keywords) of the documents matching ``expression``, in every town.
+
+        The admin's search: no town, facet or expiry filter, and a yes-or-no
+        expression instead of a ranked OR of terms. Best first, at most ``limit``.
+        """
+        sql = (
+            f"SELECT d.page_id, f.score, d.title, d.code, d.keywords FROM ({self.ranked_sql(limit)}) AS f "
+            f"JOIN search_searchdocument d ON d.id = f.{self.key} ORDER BY f.score DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.render(expression)])
+            return [(row[0], float(row[1]), *row[2:]) for row in cursor.fetchall()]
+
     def rebuild(self, documents: Iterable) -> None:
         with transaction.atomic():
             with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from ..matching import AllOf, Expression, Term
 from ..models import SearchDocument
 from .base import MIN_TERMS, TOKEN_SOURCE, WEIGHTS, EmbeddedVariant, keep_selective
 
@@ -54,6 +55,13 @@ class EmbeddedBackend(EmbeddedVariant):
 
     def match(self, terms: list[str]) -> str:
         return " OR ".join(f'"{t}"' for t in terms)  # tokens are [a-z0-9 CJK] only; quoting is belt and braces
+
+    def render(self, expression: Expression) -> str:
+        """FTS5 query syntax: "t", "t"* for a prefix, AND and OR in brackets."""
+        if isinstance(expression, Term):
+            return f'"{expression.text}"' + ("*" if expression.prefix else "")
+        joiner = " AND " if isinstance(expression, AllOf) else " OR "
+        return "(" + joiner.join(self.render(item) for item in expression.items) + ")"
 
     def ranked_sql(self, depth: int) -> str:
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
+from ..matching import AllOf, Expression, Term
 from ..models import SearchDocument
 from .base import MIN_TERMS, EmbeddedVariant, keep_selective
 
@@ -76,6 +77,13 @@ class PostgresEmbeddedBackend(EmbeddedVariant):
 
     def match(self, terms: list[str]) -> str:
         return _tsquery(terms)
+
+    def render(self, expression: Expression) -> str:
+        """tsquery syntax: 't', 't':* for a prefix, & and | in brackets."""
+        if isinstance(expression, Term):
+            return _tsquery([expression.text]) + (":*" if expression.prefix else "")
+        joiner = " & " if isinstance(expression, AllOf) else " | "
+        return "(" + joiner.join(self.render(item) for item in expression.items) + ")"
 
     def ranked_sql(self, depth: int) -> str:
         return (

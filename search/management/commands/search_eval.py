@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 from home.towns import town_path
 from search.engine import search
 from search.evaluation import TOP, evaluate, read_cases
+from search.wagtail_backend import STOCK_BACKEND
 
 
 class Command(BaseCommand):
@@ -40,7 +41,8 @@ class Command(BaseCommand):
             return [r.document.code or str(r.document.page_id) for r in response.results]
 
         def stock(query: str) -> list[str]:
-            pages = Page.objects.live().descendant_of(site.root_page).specific().search(query)[:TOP]
+            pages = Page.objects.live().descendant_of(site.root_page).specific().search(query, backend=STOCK_BACKEND)
+            pages = pages[:TOP]
             return [getattr(p, "code", "") or str(p.pk) for p in pages]
 
         rows = [("portal", *evaluate(cases, portal)), ("wagtail-stock", *evaluate(cases, stock))]
