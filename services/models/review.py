@@ -115,4 +115,3 @@ def record_review(page, day: dt.date) -> None:
         content.update({key: value.isoformat() for key, value in values.items()})
         revision.content = content
         revision.save(update_fields=["content"])
-
