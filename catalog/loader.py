@@ -1,8 +1,17 @@
 """Apply a validated catalog to one site, in one transaction.
 
-Pages are matched by catalog code within the site. A page is written (as a new
-published revision) only when the fingerprint of its desired state differs
-from the one stored at its last import, so a second run writes nothing.
+Pages are matched by catalog code within the site. A page is looked at only
+when the fingerprint of its desired state differs from the one stored at its
+last import, so a second run writes nothing. Such a page is then compared
+field by field (``catalog.merge``): the page now, the values it was last
+imported with (``import_snapshot``) and the file. Fields changed in the file
+and not edited in the admin are updated, as one new published revision; admin
+edits are kept; a field changed in both is a conflict, reported and kept as the
+admin has it unless ``take_file``. ``force`` rewrites every page from the file.
+
+The same comparison serves spreadsheet imports from the admin
+(``update_items``), with the values the spreadsheet was exported with as the
+base; those imports count as admin edits and leave the snapshot alone.
 """
 
 from __future__ import annotations
@@ -38,6 +47,8 @@ from services.models import (
     ServiceItemPage,
 )
 
+from .fieldvalues import DOCUMENT_REF_RE, Documents, Values, as_snapshot, label, snapshot_values
+from .merge import FieldChange, PageMerge, base_digests, compare
 from .problems import CatalogError, Problem, ProblemList
 from .reader import Catalog, _read_yaml_model
 from .schema import HolidaysIn
@@ -62,19 +73,67 @@ class LoadReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    take_file: bool = False
+    # Pages created, updated, or with admin edits kept or in conflict, in load order.
+    pages: list[PageMerge] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += 1
 
-    def lines(self) -> list[str]:
+    @property
+    def conflicts(self) -> list[tuple[PageMerge, FieldChange]]:
+        return [(page, change) for page in self.pages for change in page.conflicts]
+
+    def lines(self, details: bool | None = None) -> list[str]:
+        """The report; ``details`` (default: in a dry run) adds what changes, field by field."""
         out = [
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
             for kind, c in self.counts.items()
         ]
+        out += self.conflict_lines()
+        if details if details is not None else self.dry_run:
+            out += self.change_lines()
         out += [f"warning: {w}" for w in self.warnings]
         if self.dry_run:
             out.append("dry run: nothing was written")
         return out
+
+    def conflict_lines(self) -> list[str]:
+        conflicts = self.conflicts
+        if not conflicts:
+            return []
+        if self.take_file:
+            head = (
+                f"conflicts: {len(conflicts)} field(s) edited in the admin and changed in the file; "
+                "took the file's value"
+            )
+        else:
+            head = (
+                f"conflicts: {len(conflicts)} field(s) edited in the admin and changed in the file; "
+                "kept the admin's value (--take-file takes the file's)"
+            )
+        lines = [head]
+        for page, change in conflicts:
+            lines.append(
+                f"  {page.code} {change.label}: admin “{change.current_text(60)}” | file “{change.incoming_text(60)}”"
+            )
+        return lines
+
+    def change_lines(self) -> list[str]:
+        lines = []
+        for page in self.pages:
+            if page.created:
+                lines.append(f"+ {page.code} {page.title} (new {page.kind})")
+                continue
+            lines.append(f"~ {page.code} {page.title}")
+            for change in page.changes:
+                if change.writes:
+                    lines.append(f"    {change.label}: “{change.current_text()}” → “{change.incoming_text()}”")
+                elif change.is_conflict:
+                    lines.append(f"    {change.label}: conflict, kept as edited in the admin")
+                else:
+                    lines.append(f"    {change.label}: kept as edited in the admin (unchanged in the file)")
+        return lines
 
     @property
     def changed(self) -> int:
@@ -82,31 +141,67 @@ class LoadReport:
 
 
 class CatalogLoader:
-    def __init__(self, site: Site, catalog: Catalog, *, force: bool = False):
+    def __init__(self, site: Site, catalog: Catalog, *, force: bool = False, take_file: bool = False):
         self.site = site
         self.catalog = catalog
         self.force = force
-        self.report = LoadReport()
+        self.take_file = take_file
+        self.report = LoadReport(take_file=take_file)
+        self.values = Values(Documents(catalog.content_dir))
         self._pages: dict[str, Page] = {}
         self._touched: list[Page] = []
+        self._problems: list[Problem] = []
+        self._dry_run = False
 
-    # -- entry point -------------------------------------------------------
+    # -- entry points -------------------------------------------------------
 
     def run(self, dry_run: bool = False) -> LoadReport:
-        self.report.dry_run = dry_run
+        """Load the whole catalog."""
+        return self._transaction(self._load, dry_run)
+
+    def update_items(
+        self,
+        states: list[PageState],
+        keys: dict[str, set[str]],
+        bases: dict[str, dict[str, str] | None],
+        dry_run: bool = False,
+    ) -> LoadReport:
+        """Update existing service items from a spreadsheet: only ``keys`` of each, merged against ``bases``.
+
+        A base maps each key to the digest of the value the spreadsheet was
+        exported with; without one, the page's import snapshot is the base.
+        The snapshot and fingerprint stay as they are: to the next catalog
+        import, these changes are admin edits.
+        """
+
+        def work() -> None:
+            self._index_existing()
+            for state in states:
+                page = self._pages[state.code]
+                base = bases.get(state.code)
+                if base is None and page.import_snapshot:
+                    base = base_digests(snapshot_values(page.import_snapshot))
+                self._merge("service items", page, state, base=base, keys=keys[state.code], record=False)
+
+        return self._transaction(work, dry_run)
+
+    def _transaction(self, work, dry_run: bool) -> LoadReport:
+        self.report.dry_run = self._dry_run = dry_run
         try:
             # Each page is saved several times while loading; index its
             # references once at the end instead of after every save.
             with transaction.atomic(), disable_reference_index_auto_update(), outputs.paused():
-                self._load()
+                work()
+                if self._problems:
+                    raise CatalogError(self._problems)
+                if dry_run:
+                    raise DryRunRollback
                 for page in {p.pk: p for p in self._touched}.values():
                     ReferenceIndex.create_or_update_for_object(page)
                 if self.report.changed:
                     # One consistent pass of every output (the search index with the
                     # vocabulary of the whole new catalog, new sheet editions).
                     outputs.rebuild(self.site)
-                if dry_run:
-                    raise DryRunRollback
         except DryRunRollback:
             pass
         except ValidationError as exc:
@@ -226,42 +321,133 @@ class CatalogLoader:
                 self._pages[page.code] = page
 
     def _sync(self, kind: str, model: type[Page], state: PageState, parent: Page, refs: bool = True) -> Page:
-        """Create or update one coded page; publish a revision only when its state changed."""
+        """Create or update one coded page; publish a revision only when a field is written."""
         self._current = state.code
         page = self._pages.get(state.code)
-        fingerprint = state.fingerprint()
         if page is None:
             page = model(slug=state.slug)
             self._apply(page, state, refs=refs)
+            if refs:
+                self._record(page, state)
             parent.add_child(instance=page)
             self._pages[state.code] = page
             if refs:
                 page.save_revision().publish()
             self.report.count(kind, "created")
+            self.report.pages.append(PageMerge(state.code, state.title, kind, created=True))
             self._touched.append(page)
             page._created_by_import = True
-        elif self.force or page.import_fingerprint != fingerprint:
-            self._apply(page, state, refs=refs)
-            if refs:
-                page.save_revision().publish()
+            return page
+        fingerprint = state.fingerprint()
+        if not self.force and page.import_fingerprint == fingerprint:
+            self.report.count(kind, "unchanged")
+            if not page.import_snapshot:
+                # Imported before snapshots existed, with exactly these values: record them.
+                self._record(page, state)
+                type(page).objects.filter(pk=page.pk).update(import_snapshot=page.import_snapshot)
+            return page
+        # Without a snapshot (or with --force) every field is rewritten from the file, as before.
+        base = None
+        if page.import_snapshot and not self.force:
+            base = base_digests(snapshot_values(page.import_snapshot))
+        self._merge(kind, page, state, base=base)
+        return page
+
+    def _merge(
+        self,
+        kind: str,
+        page: Page,
+        state: PageState,
+        *,
+        base: dict[str, str] | None,
+        keys: set[str] | None = None,
+        record: bool = True,
+    ) -> PageMerge:
+        """Compare one existing page with its state field by field; write what the rule allows."""
+        self._current = state.code
+        model = type(page)
+        incoming = self.values.of_state(model, state, keys)
+        current = self.values.of_page(page, incoming)
+        changes = compare(current, incoming, base, take_file=self.take_file, label=lambda key: label(model, key))
+        merge = PageMerge(state.code, page.title, kind, page_id=page.pk, changes=changes)
+        writes = {c.key for c in merge.writes}
+        if writes:
+            self._apply(page, state, refs=True, only=writes)
+        if record:
+            kept = {c.key for c in merge.changes if c.outcome == "conflict"}
+            self._record(page, state, incoming, keep_base_for=kept)
+        if writes:
+            if page.has_unpublished_changes:
+                self.report.warnings.append(
+                    f"{state.code} had unpublished changes (a draft); the import published a new revision "
+                    "on top of the live page and the draft stays in its history"
+                )
+            self._save(page, state.code)
             self.report.count(kind, "updated")
             self._touched.append(page)
         else:
             self.report.count(kind, "unchanged")
-        return page
+            if record and not self._dry_run:
+                type(page).objects.filter(pk=page.pk).update(
+                    import_snapshot=page.import_snapshot, import_fingerprint=page.import_fingerprint
+                )
+        if changes:
+            self.report.pages.append(merge)
+        return merge
 
-    def _apply(self, page: Page, state: PageState, refs: bool) -> None:
-        page.title = page.draft_title = state.title
+    def _save(self, page: Page, code: str) -> None:
+        """Publish the page as a new revision; in a dry run only validate it. Collect validation problems."""
+        try:
+            if self._dry_run:
+                page.full_clean()
+            else:
+                page.save_revision().publish()
+        except ValidationError as exc:
+            self._problems.append(Problem(code, None, _validation_text(exc, type(page))))
+
+    def _record(
+        self, page: Page, state: PageState, values: dict[str, Any] | None = None, keep_base_for: set[str] = frozenset()
+    ) -> None:
+        """Remember what the page was imported with. A conflict kept as the admin has it keeps its old
+        base, and the page's fingerprint is cleared, so the next import reports it again."""
+        model = type(page)
+        values = dict(values if values is not None else self.values.of_state(model, state))
+        if keep_base_for:
+            old = snapshot_values(page.import_snapshot or {})
+            for key in keep_base_for:
+                if key in old:
+                    values[key] = old[key]
+                else:
+                    values.pop(key, None)
+        page.import_snapshot = as_snapshot(model, values)
+        page.import_fingerprint = "" if keep_base_for else state.fingerprint()
+
+    def _apply(self, page: Page, state: PageState, refs: bool, only: set[str] | None = None) -> None:
+        """Set the page's values from the state: all of them, or only the keys in ``only``."""
+
+        def wanted(name: str) -> bool:
+            return only is None or name in only
+
+        if wanted("title"):
+            page.title = page.draft_title = state.title
         page.code = state.code
         for name, value in state.fields.items():
-            setattr(page, name, page._meta.get_field(name).to_python(value))
+            if wanted(name):
+                setattr(page, name, page._meta.get_field(name).to_python(value))
         for name, rows in state.children.items():
-            related = page._meta.get_field(name).related_model
-            setattr(page, name, [self._child(related, row) for row in rows])
+            if wanted(name):
+                related = page._meta.get_field(name).related_model
+                children = [self._child(related, row) for row in rows]
+                # In the file's order; left unset, the order would be up to the database.
+                for number, child in enumerate(children):
+                    if hasattr(child, "sort_order"):
+                        child.sort_order = number
+                setattr(page, name, children)
         for name, value in state.refs.items():
-            if refs or not self._is_page_ref(page, name):
+            if wanted(name) and (refs or not self._is_page_ref(page, name)):
                 self._set_ref(page, name, value)
-        page.import_fingerprint = state.fingerprint() if refs else ""
+        if only is None:
+            page.import_fingerprint = state.fingerprint() if refs else ""
 
     def _child(self, model: type[models.Model], row: dict[str, Any]) -> models.Model:
         values = {}
@@ -292,6 +478,10 @@ class CatalogLoader:
             setattr(page, name, resolve(value) if value else None)
 
     def _document(self, relative: str):
+        """A document from the content folder (saved once per distinct file), or ``#<id>`` from a spreadsheet."""
+        match = DOCUMENT_REF_RE.match(relative)
+        if match:
+            return get_document_model().objects.get(pk=int(match.group(1)))
         path = self.catalog.content_dir / relative
         data = path.read_bytes()
         digest = hashlib.sha1(data).hexdigest()
@@ -340,6 +530,7 @@ class CatalogLoader:
             if getattr(page, "_created_by_import", False):
                 self._current = state.code
                 self._apply(page, state, refs=True)
+                self._record(page, state)
                 page.save_revision().publish()
             else:
                 self._sync("service items", ServiceItemPage, state, index)
@@ -413,7 +604,15 @@ class CatalogLoader:
                 )
 
 
-def _validation_text(exc: ValidationError) -> str:
+def _validation_text(exc: ValidationError, model: type[Page] | None = None) -> str:
+    def name(key: str) -> str:
+        if model is None or key == "__all__":
+            return key
+        try:
+            return label(model, key)
+        except Exception:  # not a field of the model (a form-level key): show it as it is
+            return key
+
     if hasattr(exc, "message_dict"):
-        return "；".join(f"{field}: {'，'.join(msgs)}" for field, msgs in exc.message_dict.items())
+        return "；".join(f"{name(key)}: {'，'.join(msgs)}" for key, msgs in exc.message_dict.items())
     return "；".join(exc.messages)

@@ -129,11 +129,11 @@ def read_catalog(
     # bad row is reported once rather than again by everything that refers to it.
     certificates = _read_certificates(catalog_dir / "certificates.csv", listed_items, problems)
     if taxonomies:
-        _check_unique([(c.name, 0) for c in taxonomies.categories], "taxonomies.yaml", "分类名称", problems)
-        _check_unique([(c.slug, 0) for c in taxonomies.categories], "taxonomies.yaml", "分类网址标识", problems)
-        _check_unique([(e.slug, 0) for e in taxonomies.life_events], "taxonomies.yaml", "人生事件网址标识", problems)
+        check_unique([(c.name, 0) for c in taxonomies.categories], "taxonomies.yaml", "分类名称", problems)
+        check_unique([(c.slug, 0) for c in taxonomies.categories], "taxonomies.yaml", "分类网址标识", problems)
+        check_unique([(e.slug, 0) for e in taxonomies.life_events], "taxonomies.yaml", "人生事件网址标识", problems)
     if notices:
-        _check_unique([(n.slug, 0) for n in notices.notices], "notices.yaml", "通知网址标识", problems)
+        check_unique([(n.slug, 0) for n in notices.notices], "notices.yaml", "通知网址标识", problems)
     office_codes = {o.code for o in offices}
     if town and offices and town.hall not in office_codes:
         problems.add("town.yaml", None, f"hall: {town.hall} 不在 offices.csv 中")
@@ -181,7 +181,7 @@ def _message(err: dict) -> str:
     return message.removeprefix("Value error, ")
 
 
-def _check_unique(values: list[tuple[str, int]], file: str, label: str, problems: ProblemList) -> None:
+def check_unique(values: list[tuple[str, int]], file: str, label: str, problems: ProblemList) -> None:
     seen: dict[str, int] = {}
     for value, line in values:
         if value in seen:
@@ -196,15 +196,25 @@ def _read_items(path, categories, life_events, served, problems) -> tuple[list[I
     rows = read_table(path, ITEM_COLUMNS, problems)
     items: list[ItemRecord] = []
     for row in rows:
-        item = _item_from_row(row, path, categories, life_events, served, problems)
+        item = item_from_row(row, path, categories, life_events, served, problems)
         if item is not None:
             items.append(item)
-    _check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
-    _check_unique([(r["name"], r.line) for r in rows if r["name"]], path.name, "事项名称", problems)
+    check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
+    check_unique([(r["name"], r.line) for r in rows if r["name"]], path.name, "事项名称", problems)
     return items, {r["code"] for r in rows if r["code"]}
 
 
-def _item_from_row(row: Row, path, categories, life_events, served, problems) -> ItemRecord | None:
+UNSERVED = "没有出现在 offices.csv 任何地点的 departments_served 中"
+
+
+def item_from_row(
+    row: Row, path, categories, life_events, served, problems, unserved: str = UNSERVED
+) -> ItemRecord | None:
+    """One service-items row as a record, or None after adding its problems.
+
+    ``path`` names the file (or sheet); ``served`` are the departments an item
+    may name, and ``unserved`` says where they come from when one is not.
+    """
     bad = len(problems)
 
     def fail(reason: str) -> None:
@@ -220,7 +230,7 @@ def _item_from_row(row: Row, path, categories, life_events, served, problems) ->
     if not row["department"]:
         fail("缺少责任单位 department")
     elif row["department"] not in served:
-        fail(f"责任单位 {row['department']!r} 没有出现在 offices.csv 任何地点的 departments_served 中")
+        fail(f"责任单位 {row['department']!r} {unserved}")
     if row["item_type"] not in ItemType.values:
         fail(f"未知的事项类型 {row['item_type']!r}（可用：{'、'.join(ItemType.values)}）")
     if row["level"] not in Level.values:
@@ -292,7 +302,7 @@ def _read_certificates(path, item_codes, problems) -> list[CertificateRecord]:
                     mentioned,
                 )
             )
-    _check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
+    check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
     return out
 
 
@@ -336,7 +346,7 @@ def _read_offices(path, problems) -> list[OfficeRecord]:
                     tuple(split_multi(row["departments_served"])),
                 )
             )
-    _check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
+    check_unique([(r["code"], r.line) for r in rows if r["code"]], path.name, "编码", problems)
     names = {o.name for o in out}
     for office in out:
         if office.kind == "window" and office.parent not in names:
@@ -352,8 +362,11 @@ def expand_place_codes(pattern: str, office_codes: Iterable[str]) -> list[str]:
 def _read_guides(guide_dir: Path, items, listed_items, office_codes, cert_codes, problems) -> dict[str, GuideIn]:
     if not guide_dir.is_dir():
         return {}
-    refs = _GuideRefs(
-        {i.code: i for i in items}, set(listed_items) - {i.code for i in items}, list(office_codes), set(cert_codes)
+    refs = GuideRefs(
+        {i.code: i.level for i in items},
+        set(listed_items) - {i.code for i in items},
+        list(office_codes),
+        set(cert_codes),
     )
     guides: dict[str, GuideIn] = {}
     for path in sorted(guide_dir.glob("*.yaml")):
@@ -363,46 +376,71 @@ def _read_guides(guide_dir: Path, items, listed_items, office_codes, cert_codes,
         if path.stem != guide.code:
             problems.add(path, None, f"文件名应与编码一致：{guide.code}.yaml")
             continue
-        item = refs.items.get(guide.code)
-        if item is None:
+        level = refs.levels.get(guide.code)
+        if level is None:
             if guide.code not in refs.invalid_rows:
                 problems.add(path, None, f"编码 {guide.code} 不在 service-items.csv 中")
             continue
-        for message in [*refs.problems(guide, item), *_missing_files(guide, guide_dir.parent)]:
+        messages = [FILE_REF_MESSAGES[p.rule].format(code=p.code) for p in refs.problems(guide, level)]
+        for message in [*messages, *_missing_files(guide, guide_dir.parent)]:
             problems.add(path, None, message)
         guides[guide.code] = guide
     return guides
 
 
-@dataclass
-class _GuideRefs:
-    """What a guide may refer to: items (and rows already reported as invalid), offices and certificates."""
+# How a guide file reports each broken reference (see GuideRefs).
+FILE_REF_MESSAGES = {
+    "unknown_place": "places: {code} 不在 offices.csv 中",
+    "unknown_certificate": "related_certificates: {code} 不在 certificates.csv 中",
+    "not_other_item": "related_items: {code} 不是另一个已有事项",
+    "town_item_not_village": "town_item 只用于村级代办事项",
+    "town_item_not_town": "town_item: {code} 不是已有的镇级事项",
+}
 
-    items: dict[str, ItemRecord]
+
+@dataclass(frozen=True)
+class RefProblem:
+    """A guide's reference that points nowhere: which key, which entry of a list, which code, which rule."""
+
+    key: str
+    index: int | None
+    code: str
+    rule: str
+
+
+@dataclass
+class GuideRefs:
+    """What a guide may refer to: items (by level; rows already reported as invalid aside), offices and certificates.
+
+    Guide files and spreadsheet imports both check references here; each words
+    the problems for its own readers.
+    """
+
+    levels: dict[str, str]
     invalid_rows: set[str]
     office_codes: list[str]
     cert_codes: set[str]
 
-    def problems(self, guide: GuideIn, item: ItemRecord) -> Iterator[str]:
-        for ref in guide.place_refs():
+    def problems(self, guide: GuideIn, level: str) -> Iterator[RefProblem]:
+        for i, ref in enumerate(guide.place_refs()):
             if not expand_place_codes(ref.code, self.office_codes):
-                yield f"places: {ref.code} 不在 offices.csv 中"
-        for code in guide.related_certificates:
+                yield RefProblem("places", i, ref.code, "unknown_place")
+        for i, code in enumerate(guide.related_certificates):
             if code not in self.cert_codes:
-                yield f"related_certificates: {code} 不在 certificates.csv 中"
-        for code in guide.related_items:
-            if code not in self.invalid_rows and (code not in self.items or code == guide.code):
-                yield f"related_items: {code} 不是另一个已有事项"
-        yield from self._town_item_problems(guide, item)
+                yield RefProblem("related_certificates", i, code, "unknown_certificate")
+        for i, code in enumerate(guide.related_items):
+            if code not in self.invalid_rows and (code not in self.levels or code == guide.code):
+                yield RefProblem("related_items", i, code, "not_other_item")
+        yield from self._town_item_problems(guide, level)
 
-    def _town_item_problems(self, guide: GuideIn, item: ItemRecord) -> Iterator[str]:
+    def _town_item_problems(self, guide: GuideIn, level: str) -> Iterator[RefProblem]:
         if guide.town_item is None:
             return
-        target = self.items.get(guide.town_item)
-        if item.level != Level.VILLAGE:
-            yield "town_item 只用于村级代办事项"
-        elif guide.town_item not in self.invalid_rows and (target is None or target.level != Level.TOWN):
-            yield f"town_item: {guide.town_item} 不是已有的镇级事项"
+        target = self.levels.get(guide.town_item)
+        if level != Level.VILLAGE:
+            yield RefProblem("town_item", None, guide.town_item, "town_item_not_village")
+        elif guide.town_item not in self.invalid_rows and target != Level.TOWN:
+            yield RefProblem("town_item", None, guide.town_item, "town_item_not_town")
 
 
 def _missing_files(guide: GuideIn, content_dir: Path) -> Iterator[str]:

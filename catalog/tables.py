@@ -24,7 +24,8 @@ class Row:
         return self.values[key]
 
 
-def _decode(raw: bytes, path: Path, problems: ProblemList) -> str | None:
+def decode_utf8(raw: bytes, path: Path | str, problems: ProblemList) -> str | None:
+    """The text of a UTF-8 file (a BOM is dropped), or None after a problem saying why not (with a GBK hint)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -45,7 +46,7 @@ def read_table(path: Path, columns: list[str], problems: ProblemList) -> list[Ro
     if not path.is_file():
         problems.add(path, None, "文件不存在")
         return []
-    text = _decode(path.read_bytes(), path, problems)
+    text = decode_utf8(path.read_bytes(), path, problems)
     if text is None:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -126,6 +126,55 @@ def test_dry_run_writes_nothing(catalog_copy):
     assert snapshot() == before
 
 
+def test_dry_run_says_field_by_field_what_would_change(catalog_copy):
+    corrupt_items(catalog_copy, "社会保障卡申领,", "社会保障卡（第三代）申领,")
+    lines = load(catalog_copy, dry_run=True).splitlines()
+    assert "~ QH-RS-007 社会保障卡申领" in lines
+    assert "    名称: “社会保障卡申领” → “社会保障卡（第三代）申领”" in lines
+
+
+def test_every_coded_page_records_what_it_was_imported_with():
+    for model in (ServiceItemPage, PlacePage, CertificateEntryPage, CertificateListPage):
+        assert not model.objects.filter(import_snapshot={}).exists(), model
+    item = ServiceItemPage.objects.get(code="QH-MZ-001")
+    assert item.import_snapshot["title"] == item.title
+    assert item.import_snapshot["fields"]["summary"] == item.summary
+    assert item.import_snapshot["refs"]["category"] == item.category.name
+    assert [row["title"] for row in item.import_snapshot["children"]["steps"]] == [s.title for s in item.steps.all()]
+    assert [s.sort_order for s in item.steps.all()] == list(range(item.steps.count()))
+
+
+def test_a_field_edited_in_the_admin_and_changed_in_the_file_is_a_conflict(catalog_copy):
+    place = PlacePage.objects.get(code="OF-W01")
+    place.phone = "0517-86819998"
+    place.address = "后台改过的地址"
+    place.save_revision().publish()
+    path = catalog_copy / "offices.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("一楼1号窗口,0517-86810001", "一楼1号窗口,0517-86810011", 1), encoding="utf-8")
+
+    output = load(catalog_copy)
+
+    assert "places: 0 created, 0 updated, 28 unchanged" in output
+    assert "  OF-W01 咨询电话: admin “0517-86819998” | file “0517-86810011”" in output.splitlines()
+    place.refresh_from_db()
+    assert (place.phone, place.address) == ("0517-86819998", "后台改过的地址")
+    assert "places: 0 created, 1 updated" in load(catalog_copy, take_file=True)
+    place.refresh_from_db()
+    assert (place.phone, place.address) == ("0517-86810011", "后台改过的地址")
+
+
+def test_force_rewrites_every_page_overwriting_admin_edits():
+    item = ServiceItemPage.objects.get(code="QH-MZ-011")
+    imported = item.summary
+    item.summary = "编辑在后台补充的简介"
+    item.save_revision().publish()
+    output = load(force=True)
+    assert "conflict" not in output
+    item.refresh_from_db()
+    assert item.summary == imported
+
+
 def test_a_full_guide_fills_every_field(catalog_copy, full_guide_content):
     load(catalog_copy, content=full_guide_content)
     item = ServiceItemPage.objects.get(code="QH-MZ-001")

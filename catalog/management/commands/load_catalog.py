@@ -1,9 +1,13 @@
 """Load the service catalog and the guide content into a site.
 
-    python manage.py load_catalog [PATH] [--content DIR] [--site HOST] [--dry-run] [--force]
+    python manage.py load_catalog [PATH] [--content DIR] [--site HOST] [--dry-run] [--take-file | --force]
 
 Every file is validated first; any problem is printed as ``file:line: reason``
-and nothing is written. The load itself runs in one transaction.
+and nothing is written. The load itself runs in one transaction. A page whose
+source changed is updated field by field: fields edited in the admin since the
+last import are kept, and a field changed in both the admin and the file is
+reported as a conflict and kept as the admin has it (``--take-file`` takes
+the file's value instead). ``--dry-run`` lists every change field by field.
 """
 
 from __future__ import annotations
@@ -44,7 +48,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and report what would change; write nothing"
         )
-        parser.add_argument("--force", action="store_true", help="rewrite every page even if its source is unchanged")
+        parser.add_argument(
+            "--take-file",
+            action="store_true",
+            help="on a conflict (a field edited in the admin and changed in the file) take the file's value, "
+            "overwriting that admin edit; other admin edits are kept",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="rewrite every page from the file even if its source is unchanged; OVERWRITES ALL ADMIN EDITS "
+            "to imported fields, without reporting conflicts",
+        )
 
     def handle(self, *args, **options):
         catalog_dir = Path(options["path"]) if options["path"] else default_catalog_dir()
@@ -61,11 +76,12 @@ class Command(BaseCommand):
                 known_categories=ServiceCategory.objects.values_list("name", flat=True),
                 known_life_events=LifeEvent.objects.values_list("name", flat=True),
             )
-            report = CatalogLoader(site, catalog, force=options["force"]).run(dry_run=options["dry_run"])
+            loader = CatalogLoader(site, catalog, force=options["force"], take_file=options["take_file"])
+            report = loader.run(dry_run=options["dry_run"])
         except CatalogError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(exc.problems)} problem(s) found; nothing was written") from exc
         self.stdout.write(f"catalog: {catalog_dir}  content: {content_dir}  site: {site}")
-        for line in report.lines():
+        for line in report.lines(details=options["dry_run"] or options["verbosity"] >= 2):
             self.stdout.write(line)
