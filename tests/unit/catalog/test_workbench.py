@@ -248,6 +248,18 @@ def test_export_returns_the_filtered_list_as_csv_and_xlsx(admin_client, desk):
     assert by_code[VILLAGE_ITEM]["明白纸页数"] == 2
 
 
+def test_the_filtered_guides_export_whole_in_the_import_format(admin_client, desk):
+    page = desk.get(admin_client, WORKBENCH, problems="no").content.decode()
+    assert "export=guides" in page, "the download button"
+    response = desk.get(admin_client, WORKBENCH, problems="no", export="guides")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = {str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert TOWN_ITEM in cells
+    assert not {WINDOW_ITEM, VILLAGE_ITEM, DRAFT_ITEM} & cells
+
+
 def test_problem_counts_follow_the_draft_the_edit_form_shows(admin_client, desk):
     page = _item(desk.town, TOWN_ITEM)
     assert guide_problem_counts(desk.town.site)[page.pk] == 0
@@ -340,6 +352,12 @@ def test_a_unit_editor_with_page_rights_may_open_the_workbench(client, desk, dja
     )
     client.force_login(user)
     assert len(codes(desk.get(client, WORKBENCH, responsible_unit=desk.town.unit.pk))) == 3
+    assert len(codes(desk.get(client, WORKBENCH))) == 4, "every unit's guides are listed"
+    response = desk.get(client, WORKBENCH, export="guides")
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = {str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {TOWN_ITEM, WINDOW_ITEM, VILLAGE_ITEM} <= cells
+    assert DRAFT_ITEM not in cells, "only their own unit's guides export whole"
 
 
 # -- the review-dates report ---------------------------------------------------------------------
