@@ -266,12 +266,19 @@ def must_not_issue_names(site_root=None) -> dict[str, str]:
 def check_items(items: Iterable, site_root=None) -> list[GuideProblem]:
     names = must_not_issue_names(site_root)
     items = items.prefetch_related("conditions", "materials", "steps", "faqs", "legal_bases", "item_places__place")
-    towns: dict[int, object] = {}
+    towns = _towns_by_path()
     problems = []
     for item in items:
-        site = item.get_site()
-        key = site.pk if site is not None else 0
-        if key not in towns:
-            towns[key] = _town_settings(item)
-        problems.extend(check_item(item, names, towns[key]))
+        town = next((settings for path, settings in towns if item.path.startswith(path)), None)
+        problems.extend(check_item(item, names, town))
     return problems
+
+
+def _towns_by_path() -> list[tuple[str, object]]:
+    """Each town's tree path and settings, deepest first: a batch finds an item's town without a query."""
+    from wagtail.models import Site
+
+    from home.models import TownSettings
+
+    sites = Site.objects.select_related("root_page").order_by("-root_page__depth")
+    return [(site.root_page.path, TownSettings.for_site(site)) for site in sites]
