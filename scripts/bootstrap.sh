@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the portal and its tests need on a fresh Debian machine:
 # the Debian packages listed in scripts/apt-packages.txt (only those missing),
-# a pinned uv, and the locked Python dependencies in .venv.
+# a pinned uv, and the locked Python dependencies in .venv; then compile the
+# project's translations (locale/*/LC_MESSAGES/*.po -> .mo, kept out of git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +33,10 @@ fi
 export UV_PYTHON_DOWNLOADS=never
 "$PYTHON" -m uv sync --frozen --python "$PYTHON" --quiet
 echo "bootstrap: Python dependencies installed in .venv"
+
+# The admin's Chinese (locale/README.md): Django reads compiled .mo files, which
+# are built here from the .po files in git by GNU gettext's msgfmt (Debian
+# package gettext). .venv is skipped: Wagtail's and Django's come compiled.
+DJANGO_SETTINGS_MODULE=portal.settings.dev \
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
+echo "bootstrap: translations compiled"

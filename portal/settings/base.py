@@ -171,6 +171,25 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Residents and editors get Chinese whatever language their browser asks for
+# (LocaleMiddleware picks among LANGUAGES); an editor may still choose English
+# on the account page (WAGTAILADMIN_PERMITTED_LANGUAGES).
+LANGUAGES = [("zh-hans", "简体中文")]
+# The project's own translations come first: the strings Wagtail's and Django's
+# zh_Hans catalogues lack or get wrong (locale/README.md). The .mo files are
+# compiled from the .po files by scripts/bootstrap.sh.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Wagtail's sign-in form leaves the password field without a label ("Password").
+WAGTAILADMIN_USER_LOGIN_FORM = "home.forms.LoginForm"
+# No avatars from gravatar.com: blocked in China, and it would receive a hash of
+# every editor's e-mail address. Editors get Wagtail's default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# One town, one time zone: the account page shows no list of the world's zones.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No calls to Wagtail's release server (unreachable from many government
+# networks) and no English "upgrade available" or "what's new" banners.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -9,12 +9,14 @@ import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.language import english_on_screen
+
 pytestmark = pytest.mark.browser
 
 CODE = "QH-MZ-001"
 TITLE = "最低生活保障申请"
 SERVICES = "为民服务事项"
-SHEET_WAIT = 60  # seconds; sheets are re-rendered by a background thread after a publish
+SHEET_WAIT = 60  # seconds; sheets are re-rendered by the task worker after a publish
 
 
 def pdf_text(data: bytes) -> str:
@@ -35,11 +37,13 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     # Log in.
     page.goto("/admin/login/")
     page.get_by_label("用户名").fill(portal.username)
-    page.locator("#id_password").fill(portal.password)  # labelled "Password" in English by Wagtail 7.4
+    page.locator("#id_password").fill(portal.password)
     tab.shot("login")
+    assert english_on_screen(page) == []
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/admin/")
     tab.shot("dashboard")
+    assert english_on_screen(page) == []
 
     # Page explorer: the site's home, then the services index, then page through to the guide.
     page.goto("/admin/pages/")
@@ -47,6 +51,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     page.get_by_role("link", name=f"查看'{SERVICES}'的子页面").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(SERVICES)
     tab.shot("services-listing")
+    assert english_on_screen(page) == []
     guide = page.get_by_role("link", name=TITLE, exact=True)
     for number in range(2, 10):  # 50 pages a listing page; the guide is not on the first
         if guide.count():
@@ -56,11 +61,13 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
         expect(page.get_by_role("link", name="上一个")).to_be_visible()
     guide.scroll_into_view_if_needed()
     tab.shot("guide-in-listing")
+    assert english_on_screen(page) == []
     guide.click()
     page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
     page_id = re.search(r"/admin/pages/(\d+)/edit/", page.url).group(1)
     expect(page.get_by_role("textbox", name="编码")).to_have_value(CODE)
     tab.shot("edit-form")
+    assert english_on_screen(page) == []
 
     # Rewrite the summary and save a draft.
     field = page.get_by_role("textbox", name="一句话简介")
@@ -69,6 +76,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     expect(page.locator(".messages")).to_contain_text("已被更新")
     expect(page.get_by_role("textbox", name="一句话简介")).to_have_value(summary)
     tab.shot("draft-saved")
+    assert english_on_screen(page) == []
 
     # The preview panel shows the draft.
     with page.expect_response(lambda r: "/edit/preview/" in r.url and r.request.method == "GET") as preview_info:
@@ -80,6 +88,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     expect(frame.get_by_text(summary)).to_be_attached()
     frame.get_by_text(summary).scroll_into_view_if_needed()
     tab.shot("preview-panel")
+    assert english_on_screen(page) == []
 
     # The draft opened on its own, as the 查看草稿 link does.
     draft = page.context.new_page()
@@ -99,6 +108,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     expect(page.locator(".messages")).to_contain_text(re.compile(f"'{TITLE}' 已经?发布"))
     expect(page.locator(".messages").get_by_role("link", name="实时查看")).to_be_visible()
     tab.shot("published")
+    assert english_on_screen(page) == []
 
     with page.expect_navigation() as live_info:
         page.locator(".messages").get_by_role("link", name="实时查看").click()
