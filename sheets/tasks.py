@@ -24,7 +24,7 @@ from services.models import CertificateListPage, ServiceItemPage
 
 from .editions import refresh_edition
 from .pages import PACK_PREFIX, POSTER_KEY, all_keys, service_hall, sheet_pages, village_points
-from .production import get_pack, get_poster, get_sheet
+from .production import get_pack, get_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -74,28 +74,52 @@ def _attempt(failed: list[str], key: str, make: Callable[[], object]) -> bool:
     return True
 
 
-def refresh_for_page(page: Page, done: list[str], failed: list[str]) -> None:
-    """New editions and PDFs for every sheet, pack and poster that shows ``page``."""
+def refresh_for_page(page: Page, done: list[str], failed: list[str], later: list[str]) -> None:
+    """New editions for every sheet that shows ``page``, and the PDF of the one it is printed on.
+
+    The sheet the editor just changed (the page's own, or its list's for a
+    certificate entry) is rendered here; the others that show it (its places,
+    village packs, the poster) go to ``later``, to be queued at low priority so
+    the next editor's sheet does not wait behind a town's packs.
+    """
     site = town_of(page)
     if site is None:
         return
     affected = [p for p in registry.affected(SHEET, page) if p.live]
     for target in affected:
-        if _attempt(failed, target.code, lambda t=target: (refresh_edition(t), get_sheet(site, t.code))):
-            done.append(target.code)
-    for point in packs_affected(site, affected):
-        _attempt(failed, PACK_PREFIX + point.code, lambda p=point: get_pack(site, p.code))
+        _attempt(failed, target.code, lambda t=target: refresh_edition(t))
+    if affected:
+        first = affected[0]
+        if _attempt(failed, first.code, lambda: get_sheet(site, first.code)):
+            done.append(first.code)
+    later.extend(target.code for target in affected[1:])
+    later.extend(PACK_PREFIX + point.code for point in packs_affected(site, affected))
     if any(isinstance(p, CertificateListPage) for p in affected):
-        _attempt(failed, POSTER_KEY, lambda: get_poster(site))
+        later.append(POSTER_KEY)
+
+
+def queue_renewals(site_id: int, keys: list[str]) -> None:
+    """Queue sheets at low priority: single sheets a few at a time, each pack or poster on its own."""
+    build = build_sheet_keys.using(priority=SITE_RENEWAL_PRIORITY)
+    sheets = [key for key in keys if ":" not in key]
+    for start in range(0, len(sheets), SITE_RENEWAL_CHUNK):
+        build.enqueue(site_id, sheets[start : start + SITE_RENEWAL_CHUNK])
+    for key in keys:
+        if ":" in key:  # pack:OF-Vnn and poster:ZM take seconds each
+            build.enqueue(site_id, [key])
 
 
 @task(backend="sheets")
 def refresh_sheets(page_ids: list[int]) -> dict:
-    """New editions and PDFs for published pages and every sheet that shows them."""
+    """After a publish: the changed sheet now, everything else that shows the page queued behind."""
     done: list[str] = []
     failed: list[str] = []
     for page in Page.objects.filter(pk__in=page_ids).specific():
-        refresh_for_page(page, done, failed)
+        later: list[str] = []
+        refresh_for_page(page, done, failed, later)
+        site = town_of(page)
+        if site is not None and later:
+            queue_renewals(site.pk, list(dict.fromkeys(later)))
     return {"done": done, "failed": failed}
 
 
@@ -134,9 +158,7 @@ def refresh_site_sheets(site_id: int, scopes: list[str] | None = None) -> dict:
     site = Site.objects.select_related("root_page").get(pk=site_id)
     new_editions = refresh_editions(site)
     keys = keys_for_scopes(site, scopes or ["all"])
-    build = build_sheet_keys.using(priority=SITE_RENEWAL_PRIORITY)
-    for start in range(0, len(keys), SITE_RENEWAL_CHUNK):
-        build.enqueue(site_id, keys[start : start + SITE_RENEWAL_CHUNK])
+    queue_renewals(site_id, keys)
     return {"editions": new_editions, "queued": keys}
 
 

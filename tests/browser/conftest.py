@@ -218,10 +218,21 @@ class Journey:
     problems: list[str] = field(default_factory=list)
 
     def shot(self, step: str, *, page=None, full_page: bool = False) -> Path:
-        """Photograph the tab (or another ``page``) as NN-<step>.png; note the time since the journey began."""
+        """Photograph the tab (or another ``page``) as NN-<step>.png; note the time since the journey began.
+
+        An admin screen is also read for English an editor would meet; what is
+        found goes into ``problems``, which every journey asserts is empty.
+        """
+        from tests.browser.language import english_on_screen
+
+        shown = page or self.page
         self.steps.append((step, time.monotonic() - self.started))
         path = self.folder / f"{len(self.steps):02d}-{step}.png"
-        (page or self.page).screenshot(path=path, full_page=full_page, animations="disabled")
+        shown.screenshot(path=path, full_page=full_page, animations="disabled")
+        if "/admin/" in shown.url:
+            english = english_on_screen(shown)
+            if english:
+                self.problems.append(f"English on the admin screen at {step}: {english}")
         return path
 
     def write_steps(self) -> None:

@@ -57,6 +57,7 @@ ALLOWED_PATTERNS = (
     re.compile(r"\b[A-Z]{2}(?:-[A-Z0-9]+)+\b"),  # catalog codes: QH-MZ-001, OF-V01, ZM-N-01, ZM-A3
     re.compile(r"\bA[3-5]\b"),  # paper sizes
     re.compile(r"(?<![\w.])\.[a-z0-9]{2,5}\b"),  # file extensions: .xlsx
+    re.compile(r"[\w-]+\.(?:xlsx|xls|csv|zip|pdf|docx?|ods|odt|wps|png|jpe?g)\b", re.IGNORECASE),  # file names
     re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b"),  # URL slugs: social-assistance
     re.compile(r"\b[a-z_]+\.[a-z_]+\b"),  # model identifiers: services.serviceitempage
 )

@@ -192,37 +192,48 @@ def test_an_item_affects_only_the_packs_of_the_points_that_handle_it(small_town)
     assert codes(packs_affected(site, registry.affected(SHEET, small_town[TOWN_ITEM]))) == [POINT_1, POINT_2]
 
 
-def test_refresh_for_page_renews_each_affected_sheet_pack_and_the_poster(small_town, monkeypatch):
+def test_refresh_for_page_renders_the_changed_sheet_and_leaves_packs_and_poster_for_later(small_town, monkeypatch):
     calls = []
     monkeypatch.setattr(tasks, "refresh_edition", lambda page: calls.append(("edition", page.code)))
     monkeypatch.setattr(tasks, "get_sheet", lambda site, code: calls.append(("sheet", site.hostname, code)))
-    monkeypatch.setattr(tasks, "get_pack", lambda site, code: calls.append(("pack", site.hostname, code)))
-    monkeypatch.setattr(tasks, "get_poster", lambda site: calls.append(("poster", site.hostname)))
-    done, failed = [], []
-    refresh_for_page(small_town[MUST_NOT_ISSUE_ENTRY], done, failed)
+    done, failed, later = [], [], []
+    refresh_for_page(small_town[MUST_NOT_ISSUE_ENTRY], done, failed, later)
     assert (done, failed) == ([MUST_NOT_ISSUE], [])
-    assert calls == [
-        ("edition", MUST_NOT_ISSUE),
-        ("sheet", "unit.test", MUST_NOT_ISSUE),
-        ("pack", "unit.test", POINT_1),
-        ("pack", "unit.test", POINT_2),
-        ("poster", "unit.test"),
-    ]
+    assert calls == [("edition", MUST_NOT_ISSUE), ("sheet", "unit.test", MUST_NOT_ISSUE)]
+    assert later == [f"pack:{POINT_1}", f"pack:{POINT_2}", "poster:ZM"]
 
 
-def test_a_failing_renewal_is_listed_and_the_others_go_on(small_town, monkeypatch):
+def test_a_place_renews_its_own_sheet_now_and_queues_the_items_that_show_it(small_town, monkeypatch):
     def get_sheet(site, code):
-        if code == TOWN_ITEM:
+        if code == HALL:
             raise RuntimeError("render failed")
 
-    monkeypatch.setattr(tasks, "refresh_edition", lambda page: None)
+    editions = []
+    monkeypatch.setattr(tasks, "refresh_edition", lambda page: editions.append(page.code))
     monkeypatch.setattr(tasks, "get_sheet", get_sheet)
-    monkeypatch.setattr(tasks, "get_pack", lambda site, code: None)
-    monkeypatch.setattr(tasks, "get_poster", lambda site: pytest.fail("no list was affected"))
-    done, failed = [], []
-    refresh_for_page(small_town[HALL], done, failed)
-    assert done == [HALL]
-    assert failed == [TOWN_ITEM]
+    done, failed, later = [], [], []
+    refresh_for_page(small_town[HALL], done, failed, later)
+    assert (done, failed) == ([], [HALL])  # listed, and the rest still goes on
+    assert TOWN_ITEM in editions and TOWN_ITEM in later
+    assert all(key.startswith("pack:") for key in later if key.startswith("pack"))
+
+
+def test_queued_renewals_are_low_priority_with_packs_one_at_a_time(small_town, monkeypatch):
+    queued, options = [], []
+
+    class Recorder:
+        def using(self, **given):
+            options.append(given)
+            return self
+
+        def enqueue(self, site_id, keys):
+            queued.append(keys)
+
+    monkeypatch.setattr(tasks, "build_sheet_keys", Recorder())
+    keys = ["A-1", "A-2", "A-3", "A-4", "A-5", f"pack:{POINT_1}", "poster:ZM"]
+    tasks.queue_renewals(small_town.site.pk, keys)
+    assert options == [{"priority": tasks.SITE_RENEWAL_PRIORITY}]
+    assert queued == [["A-1", "A-2", "A-3", "A-4"], ["A-5"], [f"pack:{POINT_1}"], ["poster:ZM"]]
 
 
 def test_publishing_schedules_sheet_renewal_unless_paused(small_town, django_capture_on_commit_callbacks):
