@@ -235,6 +235,19 @@ class Journey:
                 self.problems.append(f"English on the admin screen at {step}: {english}")
         return path
 
+    def log_in(self, username: str, password: str, *, shots: bool = False) -> None:
+        """Sign in to the admin as an editor does, ending on the dashboard."""
+        page = self.page
+        page.goto("/admin/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        if shots:
+            self.shot("login")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/admin/")
+        if shots:
+            self.shot("dashboard")
+
     def write_steps(self) -> None:
         lines = [f"{seconds:7.2f} s  {n:02d}-{step}" for n, (step, seconds) in enumerate(self.steps, 1)]
         lines.append(f"{time.monotonic() - self.started:7.2f} s  end")

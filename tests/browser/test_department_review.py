@@ -34,15 +34,6 @@ def _page_id(portal, code: str) -> int:
     return page_id
 
 
-def _log_in(tab, username: str) -> None:
-    page = tab.page
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
-
-
 def _footer_action(page, name: str | re.Pattern) -> None:
     """Click an action of the edit form's footer, opening the 更多动作 menu when it is there."""
     button = page.get_by_role("button", name=name).first
@@ -61,7 +52,7 @@ def test_department_editor_and_reviewer(journey, portal):
     page = editor.page
 
     # The 民政 editor finds the guide by an everyday word in the admin search.
-    _log_in(editor, "mz-editor")
+    editor.log_in("mz-editor", PASSWORD)
     editor.shot("editor-dashboard")
     page.goto("/admin/pages/search/")
     page.get_by_role("textbox", name=re.compile("搜索")).first.fill("低保")
@@ -114,7 +105,7 @@ def test_department_editor_and_reviewer(journey, portal):
     # The 民政 reviewer approves with 已核对.
     reviewer = journey(viewport=(1280, 900))
     page = reviewer.page
-    _log_in(reviewer, "mz-reviewer")
+    reviewer.log_in("mz-reviewer", PASSWORD)
     expect(page.get_by_text(TITLE).first).to_be_visible()
     reviewer.shot("reviewer-dashboard")
     page.goto(f"/admin/pages/{_page_id(portal, CODE)}/edit/")

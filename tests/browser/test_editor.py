@@ -34,16 +34,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     page = tab.page
     summary = f"浏览器测试改写的简介，编号{time.strftime('%m%d%H%M%S')}。"
 
-    # Log in.
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill(portal.username)
-    page.locator("#id_password").fill(portal.password)
-    tab.shot("login")
-    assert english_on_screen(page) == []
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
-    tab.shot("dashboard")
-    assert english_on_screen(page) == []
+    tab.log_in(portal.username, portal.password, shots=True)  # each admin shot is checked for English
 
     # Page explorer: the site's home, then the services index, then page through to the guide.
     page.goto("/admin/pages/")

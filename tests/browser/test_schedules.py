@@ -46,16 +46,8 @@ def set_datetime(field, value: str) -> None:
     field.evaluate("(element, value) => { element.value = value; }", value)
 
 
-def log_in(page, portal) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill(portal.username)
-    page.locator("#id_password").fill(portal.password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
-
-
 def publish_from_footer(page) -> None:
-    """发布, or "Schedule to publish" (untranslated in Wagtail 7.4) once a go-live time is set."""
+    """发布, or 定时发布 once a go-live time is set."""
     page.get_by_role("button", name="更多动作").click()
     page.locator("footer button[name='action-publish']").click()
     expect(page.locator(".messages")).to_be_visible()
@@ -69,7 +61,7 @@ def notice_titles(page) -> list[str]:
 def test_a_scheduled_notice_goes_live_and_an_expiring_one_goes_away(journey, browser, portal):
     editor = journey(viewport=(1280, 900))
     page = editor.page
-    log_in(page, portal)
+    editor.log_in(portal.username, portal.password)
 
     # 1. A new notice is scheduled to go live (上线时间, in the side panel's schedule).
     page.goto("/admin/pages/search/?q=通知公告")

@@ -30,12 +30,7 @@ def test_admin_exports_edits_and_imports_a_spreadsheet(journey, portal, tmp_path
     page = tab.page
     summary = f"表格导入测试改写的低保简介，编号{time.strftime('%m%d%H%M%S')}。"
 
-    # Log in.
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill(portal.username)
-    page.locator("#id_password").fill(portal.password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
+    tab.log_in(portal.username, portal.password)
 
     # 报告 → 导入导出.
     page.get_by_role("button", name="报告").click()
