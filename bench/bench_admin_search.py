@@ -19,7 +19,6 @@ one instead, e.g. the catalog database the tests build under
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.demo_site import set_up_demo_site  # noqa: E402
+from bench.demo_site import set_up_demo_site, use_database  # noqa: E402
 
 BACKENDS = {"portal": "search.wagtail_backend", "stock": "wagtail.search.backends.database"}
 PAGE_SEARCH = [
@@ -48,21 +47,9 @@ def p95(values: list[float]) -> float:
 
 
 def use_copy(database: Path) -> None:
-    tmp = tempfile.mkdtemp(prefix="bench-admin-search-")
-    target = Path(tmp) / "bench.sqlite3"
+    target = Path(tempfile.mkdtemp(prefix="bench-admin-search-")) / "bench.sqlite3"
     shutil.copyfile(database, target)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
-        DATABASE_URL=f"sqlite:///{target}",
-        LOG_LEVEL="ERROR",
-        DEBUG="false",
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
+    use_database(target)
 
 
 def main() -> None:

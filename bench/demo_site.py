@@ -10,13 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def set_up_demo_site(prefix: str) -> None:
-    """Point Django at a new SQLite file, migrate it and load the demo catalog."""
+def use_database(path: Path) -> None:
+    """Set Django up on the SQLite file ``path`` with the dev settings, quietly, any host allowed."""
     sys.path.insert(0, str(ROOT))
-    tmp = tempfile.mkdtemp(prefix=prefix)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
-        DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+        DATABASE_URL=f"sqlite:///{path}",
         LOG_LEVEL="ERROR",
         DEBUG="false",
     )
@@ -24,10 +23,16 @@ def set_up_demo_site(prefix: str) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.RATELIMIT_ENABLE = False
+
+
+def set_up_demo_site(prefix: str) -> None:
+    """Point Django at a new SQLite file, migrate it and load the demo catalog."""
+    use_database(Path(tempfile.mkdtemp(prefix=prefix)) / "bench.sqlite3")
+    from django.core.management import call_command
+
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("load_catalog", verbosity=0, stdout=quiet)
