@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.models import SectionPage
+from home.revisions import BatchedRevisionMixin
 
 
 class NoticeCategory(models.TextChoices):
@@ -91,7 +92,7 @@ def _publishing_panel_without_expiry() -> PublishingPanel:
     return PublishingPanel(children=[FieldPanel("go_live_at", widget=widget)])
 
 
-class NoticePage(Page):
+class NoticePage(BatchedRevisionMixin, Page):
     date = models.DateField("发布日期", default=dt.date.today, help_text="显示在列表和正文上方的日期。")
     category = models.CharField("类别", max_length=12, choices=NoticeCategory.choices, default=NoticeCategory.NOTICE)
     pinned = models.BooleanField("置顶", default=False)

@@ -18,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 
 from home.coded import CodedPage, CodedPageForm
 from home.models import SectionPage
+from home.revisions import BatchedRevisionMixin
 
 from .hours import WEEKDAY_NAMES, OpenStatus, Period, SpecialDayRule, open_status, weekly_lines
 
@@ -51,7 +52,7 @@ class PlaceIndexPage(SectionPage):
         return context
 
 
-class PlacePage(CodedPage, Page):
+class PlacePage(BatchedRevisionMixin, CodedPage, Page):
     """One place a resident can go to: address, phones, hours, what is handled there."""
 
     code_pattern = r"^OF-[A-Z]\d{2}$"

@@ -21,10 +21,12 @@ from wagtail.search import index
 
 from home.coded import CodedPage
 from home.models import TownSettings
+from home.revisions import BatchedRevisionMixin
 
 from ..forms import ServiceItemPageForm
 from ..panels import GuideQualityPanel
 from ..values import PHONE_RE, Audience, ItemType, Level, LimitUnit, OnlineMode, TimeLimit
+from ..widgets import GroupedSelectMultiple
 
 # The guide's sections in the standard order, with their anchors; the page's
 # table of contents and the print layout both follow it.
@@ -67,7 +69,7 @@ def _limit_fields(label: str) -> tuple[models.CharField, models.PositiveSmallInt
     return unit, value
 
 
-class ServiceItemPage(CodedPage, Page):
+class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
     """A 为民服务事项 with every field of a provincial guide template."""
 
     code_pattern = r"^[A-Z]{2,6}-[A-Z]{2,4}-\d{3}$"
@@ -213,7 +215,11 @@ class ServiceItemPage(CodedPage, Page):
     ]
     relation_panels = [
         FieldPanel("town_item"),
-        FieldPanel("related_items"),
+        FieldPanel(
+            "related_items",
+            widget=GroupedSelectMultiple,
+            help_text="可多选：按住 Ctrl 键（苹果电脑按 Command 键）再点击。",
+        ),
         FieldPanel("related_certificates", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("next_review_due")]),
     ]

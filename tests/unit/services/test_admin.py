@@ -163,6 +163,20 @@ def test_the_guide_draft_preview_returns_200(admin_client, small_town):
     assert small_town[MUST_NOT_ISSUE_ENTRY].title in html
 
 
+def test_related_items_offer_the_towns_other_guides_by_category(admin_client, small_town, other_town):
+    page, _ = draft_with_relations(small_town)
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    select = re.search(r'<select name="related_items".*?</select>', html, re.S).group(0)
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S))
+    assert list(groups) == [small_town.category.name]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]+)</option>', groups[small_town.category.name])
+    labels = {label for _, _, label in options}
+    assert f"{WINDOW_ITEM} {small_town[WINDOW_ITEM].title}" in labels
+    assert not any(label.startswith(TOWN_ITEM) for label in labels)  # not itself
+    assert {int(pk) for pk, _, _ in options}.isdisjoint(p.pk for p in other_town.pages.values())
+    assert {int(pk) for pk, chosen, _ in options if chosen} == {small_town[WINDOW_ITEM].pk, small_town[VILLAGE_ITEM].pk}
+
+
 def test_the_page_lists_related_pages_and_the_village_item(client, small_town):
     page = ServiceItemPage.objects.get(pk=small_town[TOWN_ITEM].pk)
     page.related_items = [small_town[WINDOW_ITEM], small_town[VILLAGE_ITEM]]
