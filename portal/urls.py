@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import reading
 from search import views as search_views
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/search/", search_views.api_search, name="api_search"),
     path("api/search/suggest/", search_views.api_suggest, name="api_suggest"),
     path("sheets/", include("sheets.urls")),
+    path("reading/<str:mode>/", reading.reading, name="reading"),
 ]
 
 if settings.DEBUG:
