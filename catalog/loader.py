@@ -277,6 +277,7 @@ class CatalogLoader:
             "online_service_name": town.online_service_name,
             "online_service_url": str(town.online_service_url or ""),
             "footer_note": town.footer_note,
+            "public_address": str(town.public_address or ""),
             "show_demo_notice": town.demo_notice,
         }
         if any(getattr(settings, k) != v for k, v in values.items()):

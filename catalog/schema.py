@@ -54,6 +54,7 @@ class TownIn(Strict):
     online_service_name: str = ""
     online_service_url: HttpUrl | None = None
     footer_note: str = ""
+    public_address: HttpUrl | None = None
     demo_notice: bool = False
     sections: dict[Literal["services", "certificates", "places", "notices"], SectionIn]
     certificate_lists: list[CertificateListIn]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -10,6 +12,17 @@ from wagtail.models import Page
 # The page type a town's service hall is chosen from, named (not imported) so
 # that ``home`` stays at the bottom of the dependency graph.
 SERVICE_HALL_PAGE_TYPE = "places.PlacePage"
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}
+
+
+def is_local_url(url: str) -> bool:
+    """True for an address only this machine or its network can reach (localhost, *.local, a bare name)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host in LOCAL_HOSTS or host.startswith("127."):
+        return True
+    return "." not in host or host.endswith((".local", ".localhost"))
 
 
 @register_setting(icon="home")
@@ -36,6 +49,12 @@ class TownSettings(BaseSiteSetting):
     online_service_name = models.CharField("政务服务网名称", max_length=60, blank=True)
     online_service_url = models.URLField("政务服务网地址", blank=True, help_text="事项未单独填写网办地址时使用。")
     footer_note = models.CharField("页脚说明", max_length=200, blank=True, help_text="例如主办单位、备案号。")
+    public_address = models.URLField(
+        "对外网址",
+        blank=True,
+        help_text="居民访问本站用的网址，例如 https://bianmin.qinghe.gov.cn。打印网页时的链接地址用它；"
+        "不填时用站点的主机名，本机地址（如 localhost）不打印。",
+    )
     hot_words = models.CharField(
         "热搜词",
         max_length=200,
@@ -59,6 +78,7 @@ class TownSettings(BaseSiteSetting):
             heading="服务中心与电话",
         ),
         MultiFieldPanel([FieldPanel("online_service_name"), FieldPanel("online_service_url")], heading="网上办理"),
+        FieldPanel("public_address"),
         FieldPanel("hot_words"),
         FieldPanel("footer_note"),
         FieldPanel("show_demo_notice"),
@@ -66,6 +86,14 @@ class TownSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "本镇设置"
+
+    def public_base(self) -> str:
+        """The address residents reach this town at, without a trailing slash: the
+        configured public address, else the site's own unless it is a local one ('')."""
+        if self.public_address:
+            return self.public_address.rstrip("/")
+        root = self.site.root_url if self.site_id else ""
+        return "" if is_local_url(root) else root
 
 
 class SectionPage(Page):

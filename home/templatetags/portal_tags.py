@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from django import template
-from wagtail.models import Site
+from django.utils.safestring import mark_safe
+from wagtail.models import Page, Site
 
 register = template.Library()
 
@@ -63,3 +64,35 @@ def query_with(request, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+def _public_base(context) -> str:
+    town = town_settings(context)
+    return town.public_base() if town is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def public_url(context, page: Page) -> str:
+    """The page's address at the town's public address ('' when the town has none, e.g. only localhost)."""
+    base = _public_base(context)
+    parts = page.get_url_parts(context.get("request")) if base else None
+    return f"{base}{parts[2]}" if parts else ""
+
+
+def _css_string(text: str) -> str:
+    """``text`` as the inside of a double-quoted CSS string, safe inside a <style> element."""
+    return "".join(f"\\{ord(c):x} " if c in '"\\<>\n' else c for c in text)
+
+
+@register.simple_tag(takes_context=True)
+def print_address_style(context) -> str:
+    """A print-only rule that prints each local link with the town's public address in front.
+
+    CSS can join a fixed string and ``attr(href)``, so the page keeps its
+    relative links (it works under any host) and paper still gets a full address.
+    """
+    base = _public_base(context)
+    if not base:
+        return ""
+    rule = f'main a[href^="/"]::after {{ content: " (" "{_css_string(base)}" attr(href) ")"; }}'
+    return mark_safe(f'<style media="print">{rule}</style>')  # escaped above for CSS
