@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from home.coded import CodedPageForm
+from home.towns import town_root
+
+from .widgets import GroupedSelect, OptionsReadOnceField, grouped_options
 
 # Buttons of Wagtail's edit view that publish a page or send it on its way to publishing.
 PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
@@ -22,18 +25,29 @@ class ServiceItemPageForm(CodedPageForm):
         user = self.for_user
         if user is not None and limited_to_units(user) and "responsible_unit" in self.fields:
             self.fields["responsible_unit"].queryset = ResponsibleUnit.objects.filter(pk__in=user_unit_ids(user))
+        town = town_root(self.instance if self.instance.pk else self.parent_page)
         if "related_items" in self.fields:
-            self._offer_town_guides(self.fields["related_items"])
+            self._offer_town_guides(self.fields["related_items"], town)
+        if "item_places" in self.formsets:
+            self._offer_town_places(self.formsets["item_places"], town)
 
-    def _offer_town_guides(self, field) -> None:
-        """相关事项: the other guides of the same town, by category, read once for the
-        form and for Wagtail's client-side copy of the widget."""
-        from home.towns import town_root
-
-        page = self.instance if self.instance.pk else self.parent_page
-        guides = field.queryset.descendant_of(town_root(page)).exclude(pk=self.instance.pk or 0)
+    def _offer_town_guides(self, field, town) -> None:
+        """相关事项: the town's other guides by category, read once for the form and
+        for Wagtail's client-side copy of the widget."""
+        guides = field.queryset.descendant_of(town).exclude(pk=self.instance.pk or 0)
         field.queryset = guides
-        field.widget.choices = grouped_by_category(guides)
+        field.widget.choices = grouped_options(
+            guides.order_by("category__sort_order", "category__name", "code"), "category__name", ("code", "title")
+        )
+
+    def _offer_town_places(self, formset, town) -> None:
+        """办理地点: each row picks from the town's places by kind, read once for all rows."""
+        row_form = formset.form
+        base = row_form.base_fields["place"]
+        places = base.queryset.descendant_of(town).order_by("path")
+        field = OptionsReadOnceField(queryset=places, label=base.label, widget=GroupedSelect)
+        field.widget.choices = grouped_options(places, "kind", ("title",), blank="请选择地点")
+        formset.form = type(row_form.__name__, (row_form,), {"place": field})
 
     def clean(self):
         cleaned = super().clean()
@@ -78,16 +92,6 @@ class ServiceItemPageForm(CodedPageForm):
         site = town_of(self.parent_page if self.instance.pk is None else self.instance)
         town = TownSettings.for_site(site) if site is not None else None
         return blocking_problems(draft, must_not_issue_names(), town)
-
-
-def grouped_by_category(guides) -> list[tuple[str, list[tuple[int, str]]]]:
-    """[(category, [(pk, "QH-MZ-001 最低生活保障申请"), ...]), ...] in category order."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for pk, code, title, category in guides.order_by("category__sort_order", "category__name", "code").values_list(
-        "pk", "code", "title", "category__name"
-    ):
-        groups.setdefault(category or "未分类", []).append((pk, f"{code} {title}"))
-    return list(groups.items())
 
 
 # Quality-rule field names that are inline panels (formsets) on the form.

@@ -14,9 +14,12 @@ from tests.unit.towns import (
     HALL_PHONE,
     MAY_ISSUE_ENTRY,
     MUST_NOT_ISSUE_ENTRY,
+    POINT_1,
+    POINT_2,
     TOWN_ITEM,
     TOWN_PHONE,
     VILLAGE_ITEM,
+    WINDOW,
     WINDOW_ITEM,
     url_path,
 )
@@ -175,6 +178,17 @@ def test_related_items_offer_the_towns_other_guides_by_category(admin_client, sm
     assert not any(label.startswith(TOWN_ITEM) for label in labels)  # not itself
     assert {int(pk) for pk, _, _ in options}.isdisjoint(p.pk for p in other_town.pages.values())
     assert {int(pk) for pk, chosen, _ in options if chosen} == {small_town[WINDOW_ITEM].pk, small_town[VILLAGE_ITEM].pk}
+
+
+def test_each_place_row_offers_the_towns_places_by_kind(admin_client, small_town, other_town):
+    page = small_town[TOWN_ITEM]
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    select = re.search(r'<select name="item_places-0-place".*?</select>', html, re.S).group(0)
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S))
+    assert list(groups) == ["便民服务中心", "服务窗口", "村（社区）便民服务站"]
+    offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', select)}
+    assert offered == {small_town[code].pk for code in (HALL, WINDOW, POINT_1, POINT_2)}
+    assert re.search(rf'<option value="{small_town[HALL].pk}" selected>', select)
 
 
 def test_the_page_lists_related_pages_and_the_village_item(client, small_town):
