@@ -12,7 +12,8 @@
   button.className = "read-aloud";
   button.setAttribute("aria-pressed", "false");
   button.textContent = "朗读本页";
-  main.insertBefore(button, main.firstChild);
+  var crumbs = main.querySelector(".breadcrumbs");
+  main.insertBefore(button, crumbs ? crumbs.nextSibling : main.firstChild);
 
   function chineseVoice() {
     var voices = synth.getVoices();
