@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
@@ -19,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from home.coded import CodedPage, CodedPageForm
 from home.models import SectionPage
 from home.revisions import BatchedRevisionMixin
+from home.towns import town_path
 
 from .hours import WEEKDAY_NAMES, OpenStatus, Period, SpecialDayRule, open_status, weekly_lines
 
@@ -30,6 +32,30 @@ class PlaceKind(models.TextChoices):
     WINDOW = "window", "服务窗口"
     CENTRE = "centre", "服务中心"
     VILLAGE_POINT = "village_point", "村（社区）便民服务站"
+
+
+# The id of each kind's group on the places index; a guide links to its village points' group.
+INDEX_ANCHORS = {
+    PlaceKind.HALL: "hall",
+    PlaceKind.WINDOW: "hall",  # windows are listed on the hall's page, which the hall's group links to
+    PlaceKind.CENTRE: "centres",
+    PlaceKind.VILLAGE_POINT: "village-points",
+}
+
+
+class PlaceGroup(NamedTuple):
+    """One group of the places index: its anchor, heading and places."""
+
+    anchor: str
+    label: str
+    places: list[PlacePage]
+
+
+class PlaceItems(NamedTuple):
+    """A place and the live items handled there."""
+
+    place: PlacePage
+    items: list
 
 
 class PlaceIndexPage(SectionPage):
@@ -45,7 +71,7 @@ class PlaceIndexPage(SectionPage):
         context = super().get_context(request, *args, **kwargs)
         places = PlacePage.objects.live().descendant_of(self).order_by("path").prefetch_related("opening_periods")
         context["groups"] = [
-            (label, [p for p in places if p.kind == kind and kind != PlaceKind.WINDOW])
+            PlaceGroup(INDEX_ANCHORS[kind], label, [p for p in places if p.kind == kind])
             for kind, label in PlaceKind.choices
             if kind != PlaceKind.WINDOW
         ]
@@ -147,11 +173,62 @@ class PlacePage(BatchedRevisionMixin, CodedPage, Page):
 
         return ServiceItemPage.objects.live().filter(item_places__place=self).distinct().order_by("path")
 
+    # -- display helpers ------------------------------------------------------
+
+    @property
+    def is_village_point(self) -> bool:
+        return self.kind == PlaceKind.VILLAGE_POINT
+
+    @property
+    def short_title(self) -> str:
+        """'东风村便民服务站' -> '东风村', as a list of village points names them."""
+        return self.title.removesuffix("便民服务站") or self.title
+
+    @property
+    def index_anchor(self) -> str:
+        """The id of this place's group on the places index ('village-points')."""
+        return INDEX_ANCHORS.get(self.kind, "")
+
+    def village_points_in_town(self):
+        """The live village points of this place's town, in tree order."""
+        return (
+            PlacePage.objects.live()
+            .filter(kind=PlaceKind.VILLAGE_POINT, path__startswith=town_path(self))
+            .order_by("path")
+        )
+
+    def windows(self) -> list[PlacePage]:
+        """The live places below this one (a hall's windows), in tree order."""
+        return list(PlacePage.objects.live().child_of(self).order_by("path"))
+
+    def items_by_window(self, windows: list[PlacePage] | None = None) -> list[PlaceItems]:
+        """Each live window of this place with the live items handled there, from one query."""
+        from services.models import ServiceItemPage
+
+        windows = self.windows() if windows is None else windows
+        rows = (
+            ServiceItemPage.objects.live()
+            .filter(item_places__place__in=windows)
+            .annotate(at_place=models.F("item_places__place"))
+            .order_by("path")
+        )
+        by_place: dict[int, list] = {}
+        for item in rows:
+            items = by_place.setdefault(item.at_place, [])
+            if not items or items[-1].pk != item.pk:  # an item listing the same window twice
+                items.append(item)
+        return [PlaceItems(window, by_place.get(window.pk, [])) for window in windows]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        windows = self.windows()
+        own = list(self.handled_items())
+        by_window = self.items_by_window(windows) if windows else []
         context["status"] = self.open_now()
-        context["windows"] = self.get_children().live().specific()
-        context["items"] = self.handled_items()
+        context["windows"] = windows
+        context["items"] = own
+        context["window_items"] = by_window
+        context["item_total"] = len({item.pk for item in own} | {i.pk for w in by_window for i in w.items})
         return context
 
     def clean(self) -> None:

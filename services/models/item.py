@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,6 +53,122 @@ GUIDE_SECTIONS = [
 class ContactPhones(NamedTuple):
     consultation: str
     complaint: str
+
+
+@dataclass(frozen=True)
+class Trips:
+    """How a resident gets an item done and the trips it really takes.
+
+    One answer for every place that shows it: the badges of item lists, the
+    key facts at the top of a guide and its 网上办理 section. A village 代办
+    item is done at the village station, whose staff hand it on (the catalog
+    records those items as 全程网办 because the staff submit them online), so
+    the resident still goes to the station: it reads "村里代办 · 跑村里1次",
+    never 全程网办 or 最多跑0次.
+    """
+
+    mode: str  # 村里代办, or the online mode: 全程网办, 网上预审, 窗口办理
+    count: int  # trips the resident makes
+    at_village: bool = False  # the trips are to the village station, not to the town
+    submitted_online: bool = False  # a village item the station's staff submit online
+
+    @property
+    def label(self) -> str:
+        return f"跑村里{self.count}次" if self.at_village else f"最多跑{self.count}次"
+
+    @property
+    def badges(self) -> list[tuple[str, str]]:
+        """(text, style) of the badges an item list shows: the mode when it matters, then the trips."""
+        if self.at_village:
+            return [(self.mode, "village"), (self.label, "")]
+        if self.mode == OnlineMode.FULLY_ONLINE:
+            return [(self.mode, "online"), (self.label, "")]
+        return [(self.label, "")]
+
+    @property
+    def how(self) -> str:
+        """What the resident does, in one sentence (the guide's 办理方式)."""
+        if self.at_village:
+            if self.submitted_online:
+                return "到村（社区）便民服务站，工作人员帮您在网上提交"
+            return "到村（社区）便民服务站，工作人员代收材料，转到镇里办理"
+        return {
+            OnlineMode.FULLY_ONLINE: "在网上提交，全程不用到现场",
+            OnlineMode.PRE_REVIEW: "先在网上提交材料预审，再到现场办理",
+        }.get(self.mode, "到办理地点当面办理")
+
+    @property
+    def detail(self) -> str:
+        """The number of trips as the guide's 最多跑几次 line gives it: '1 次', '到村（社区）便民服务站 1 次'."""
+        return f"到村（社区）便民服务站 {self.count} 次" if self.at_village else f"{self.count} 次"
+
+    def __str__(self) -> str:
+        return " · ".join(text for text, _style in self.badges)
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    """One place of a guide with the guide's note for it."""
+
+    place: Any  # places.PlacePage (services may not import places)
+    note: str
+
+
+@dataclass
+class VillagePoints:
+    """The village points that handle an item, said once instead of a card each."""
+
+    points: list[Any]  # places.PlacePage, in the guide's order
+    town_total: int  # live village points in the item's town
+    note: str  # the note most of them share, shown once
+    other_notes: list[PlaceRow] = dataclasses.field(default_factory=list)  # notes that differ from it
+    missing: list[Any] = dataclasses.field(default_factory=list)  # the town's points that do not handle it
+
+    @property
+    def count(self) -> int:
+        return len(self.points)
+
+    @property
+    def everywhere(self) -> bool:
+        """Every village point of the town handles it: a resident goes to their own."""
+        return not self.missing
+
+    @property
+    def line(self) -> str:
+        """'全镇12个村（社区）便民服务站均可代办', counted from the data."""
+        kind = "村（社区）便民服务站"
+        if self.everywhere:
+            return f"全镇{self.town_total}个{kind}均可代办"
+        if self.missing and len(self.missing) < self.count:
+            names = "、".join(place.short_title for place in self.missing)
+            return f"全镇{self.town_total}个{kind}中，除{names}外均可代办"
+        names = "、".join(place.short_title for place in self.points)
+        return f"{names}的{kind}可以代办"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the village points' group on the places index."""
+        return self.points[0].index_anchor
+
+
+@dataclass
+class GuidePlaces:
+    """Where a guide is handled: town-level places in full, many village points on one line."""
+
+    cards: list[PlaceRow]
+    villages: VillagePoints | None
+
+    @property
+    def main(self) -> PlaceRow | None:
+        return self.cards[0] if self.cards else None
+
+    @property
+    def compact(self) -> bool:
+        """More town-level places than fit as cards: one short entry each."""
+        return len(self.cards) > 3
+
+    def __bool__(self) -> bool:
+        return bool(self.cards or self.villages)
 
 
 def live_pages(relation) -> models.QuerySet:
@@ -281,6 +400,67 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
     def places_in_order(self) -> list:
         return [row.place.specific for row in self.item_places.all()]
 
+    # Village points grouped on one line from this many (or from two, when that is every point of the town).
+    VILLAGE_GROUP_MIN = 3
+
+    def guide_places(self) -> GuidePlaces:
+        """The guide's places as the page shows them.
+
+        Town-level places (hall, windows, centres) keep a card each. Village
+        points become one line, "全镇12个村（社区）便民服务站均可代办", when there
+        are many of them (``VILLAGE_GROUP_MIN``, or all of the town's): the
+        note they share is said once, and only a note that differs is named
+        with its point. A few village points keep their cards.
+        """
+        rows = [
+            PlaceRow(row.place.specific, row.note) for row in self.item_places.select_related("place") if row.place.live
+        ]
+        points = [row for row in rows if row.place.is_village_point]
+        in_town = list(points[0].place.village_points_in_town()) if points else []
+        many = len(points) >= self.VILLAGE_GROUP_MIN or (len(points) >= 2 and len(points) >= len(in_town))
+        if not many:
+            return GuidePlaces(cards=rows, villages=None)
+        notes = Counter(row.note for row in points if row.note)
+        shared = notes.most_common(1)[0][0] if notes else ""
+        listed = {row.place.pk for row in points}
+        villages = VillagePoints(
+            points=[row.place for row in points],
+            town_total=len(in_town),
+            note=shared,
+            other_notes=[row for row in points if row.note and row.note != shared],
+            missing=[place for place in in_town if place.pk not in listed],
+        )
+        return GuidePlaces(cards=[row for row in rows if not row.place.is_village_point], villages=villages)
+
+    def material_counts(self) -> tuple[int, int]:
+        """(materials everyone brings, materials only some bring)."""
+        required = [material.required for material in self.materials.all()]
+        return sum(required), len(required) - sum(required)
+
+    def materials_summary(self) -> str:
+        """'必带4项，另有2项视情况提交', for the guide's 办事要点; empty without materials."""
+        always, sometimes = self.material_counts()
+        parts = [f"必带{always}项"] if always else []
+        if sometimes:
+            parts.append(f"{'另有' if always else ''}{sometimes}项视情况提交")
+        return "，".join(parts)
+
+    @property
+    def by_village(self) -> bool:
+        """A village 代办 item: level 村, or one that hands its cases on to a town item."""
+        return self.level == Level.VILLAGE or self.town_item_id is not None
+
+    def trips(self) -> Trips:
+        """The mode and the trips a resident really makes; see ``Trips``."""
+        if self.by_village:
+            return Trips(
+                "村里代办",
+                max(self.max_trips, 1),
+                at_village=True,
+                submitted_online=self.online_mode == OnlineMode.FULLY_ONLINE,
+            )
+        return Trips(str(self.online_mode), self.max_trips, at_village=False)
+
     def main_place(self):
         first = self.item_places.first()
         return first.place.specific if first else None
@@ -313,6 +493,8 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
         context.update(
             sections=GUIDE_SECTIONS,
             phones=self.contact_phones(TownSettings.for_request(request)),
+            guide_places=self.guide_places(),
+            trips=self.trips(),
             village_items=self.village_items.live().order_by("path"),
             related_items=live_pages(self.related_items).exclude(pk=self.town_item_id or 0),
             related_certificates=live_pages(self.related_certificates),

@@ -85,7 +85,8 @@ def test_an_item_created_in_the_admin_shows_the_same_phone_on_the_page_and_the_s
     html = response.content.decode()
     on_page = CONTACT_PHONE.findall(html)
 
-    assert on_page == [HALL_PHONE]  # the main place's phone, not the town's
+    # 办事要点 at the top and 咨询与投诉 further down: the main place's phone, not the town's.
+    assert on_page == [HALL_PHONE, HALL_PHONE]
     assert sheet_phone(page) == on_page[0]
 
 
