@@ -96,7 +96,7 @@ def _item_fields(item) -> dict:
         "category": item.category.name,
         "life_events": "|".join(events),
         "level": item.level,
-        "online": item.online_mode,
+        "online": item.trips().mode,  # a village 代办 item files under 村里代办, not 全程网办
         "town_code": item.town_item.code if item.town_item_id else "",
         "title_texts": [item.title],
         "keyword_texts": [*item.keyword_list(), *events, item.category.name],

@@ -15,7 +15,7 @@ from .models import DOC_TYPES
 from .suggest import did_you_mean, suggestions
 
 API_RATE = "60/m"  # per client address; a resident typing fast stays well under it
-FACET_GROUPS = [("category", "分类"), ("life_events", "人生事件"), ("level", "办理层级"), ("online", "网上办理")]
+FACET_GROUPS = [("category", "分类"), ("life_events", "人生事件"), ("level", "办理层级"), ("online", "办理方式")]
 
 PER_PAGE = 10
 FILTERS = ("doc_type", "category", "life_events", "level", "online")

@@ -119,6 +119,7 @@ def _hours_rows(place) -> list[str]:
 
 def build_item(page) -> SheetContent:
     town = TownSettings.for_site(town_of(page))
+    trips = page.trips()  # a village 代办 item: 跑村里1次, never 最多跑0次
     promised, statutory = page.promised_limit, page.statutory_limit
     limit_notes = []
     if statutory and str(statutory) != str(promised):
@@ -128,7 +129,7 @@ def build_item(page) -> SheetContent:
     facts = [
         ["办理时限", f"承诺{promised}" if promised else "以窗口告知为准", "；".join(limit_notes)],
         ["收费", page.fee_display, f"依据：{page.fee_basis}" if page.fee_charged and page.fee_basis else ""],
-        ["跑动次数", f"最多跑{page.max_trips}次", page.trips_reason],
+        ["跑动次数", trips.label, page.trips_reason],
     ]
     if page.result_name:
         facts.append(["办理结果", page.result_name, page.result_delivery])
@@ -152,7 +153,7 @@ def build_item(page) -> SheetContent:
         f"{label} {phone}" for label, phone in (("咨询", contact.consultation), ("投诉", contact.complaint)) if phone
     ]
 
-    online = [page.online_mode]
+    online = [trips.how if trips.at_village else page.online_mode]
     if page.online_note:
         online.append(page.online_note.rstrip("。"))
     url = page.effective_online_url(town)
@@ -168,7 +169,7 @@ def build_item(page) -> SheetContent:
         Section("facts", "时限和收费", "facts", facts),
         Section("where", "到哪里办", "places", places),
         Section("phones", "电话", "inline", phones, primary=False),
-        Section("online", "网上办理", "inline", online, primary=False),
+        Section("online", "办理方式" if trips.at_village else "网上办理", "inline", online, primary=False),
     ]
     return _content(ITEM, page, f"{page.category.name} · {page.responsible_unit.name}", sections)
 

@@ -76,7 +76,8 @@ def test_a_guides_document_carries_its_terms_facets_and_code(small_town):
     assert doc.category == small_town.category.name
     assert doc.life_events == small_town.life_event.name
     assert (doc.level, doc.online, doc.town_code) == ("镇", "网上预审", "")
-    assert build_document(small_town[VILLAGE_ITEM]).town_code == TOWN_ITEM
+    village = build_document(small_town[VILLAGE_ITEM])
+    assert (village.town_code, village.online) == (TOWN_ITEM, "村里代办")  # filed where the resident goes
 
 
 def test_certificate_place_and_notice_documents(small_town):

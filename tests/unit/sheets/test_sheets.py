@@ -70,6 +70,15 @@ def test_an_item_sheet_leaves_out_empty_sections(small_town):
     assert found["facts"].rows[0][:2] == ["办理时限", "承诺即办"]
 
 
+def test_a_village_items_sheet_counts_the_trip_to_the_village_station(small_town):
+    item = ServiceItemPage.objects.get(pk=small_town[VILLAGE_ITEM].pk)
+    item.online_mode, item.max_trips = "全程网办", 0  # as the catalog records village 代办 items
+    item.save_revision().publish()
+    found = sections(build(item))
+    assert found["facts"].rows[-1][:2] == ["跑动次数", "跑村里1次"]
+    assert "全程网办" not in str(found["online"].rows) and "到村（社区）便民服务站" in str(found["online"].rows)
+
+
 def test_village_points_share_one_line_on_an_items_sheet(small_town):
     rows = sections(build(small_town[VILLAGE_ITEM]))["where"].rows
     assert rows == [{"name": "村（社区）便民服务站（东村）", "address": "", "hours": [], "note": "东村村民就近代办"}]
