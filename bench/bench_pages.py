@@ -120,8 +120,10 @@ def main() -> None:
         with conversion_cache_missing() if screen.cold_conversion else nullcontext():
             response = screen.client.get(screen.url)
         assert response.status_code == 200, (screen.url, response.status_code)
-        if screen.cookies == hant:
+        if screen.cookies == hant:  # the view measured is the view named
             assert b'lang="zh-Hant"' in response.content, screen.url
+        if screen.cookies == care:
+            assert b'class="care"' in response.content, screen.url
         return len(response.content)
 
     for screen in screens:  # warm up: templates, caches, the OpenCC dictionaries
