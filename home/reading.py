@@ -170,6 +170,10 @@ def traditional_body(body: bytes, charset: str) -> bytes:
     return converted
 
 
+# A page, and the page that says one is not there (a resident follows a stale link in either view).
+CONVERTED_STATUSES = (200, 404)
+
+
 class TraditionalScriptMiddleware:
     """Serve resident pages in traditional characters to whoever chose 繁體, and mark pages as cookie-dependent.
 
@@ -188,7 +192,7 @@ class TraditionalScriptMiddleware:
         patch_vary_headers(response, ("Cookie",))
         if (
             traditional_script(request)
-            and response.status_code == 200
+            and response.status_code in CONVERTED_STATUSES
             and not response.streaming
             and not response.has_header("Content-Encoding")
             and not path.startswith(UNCONVERTED_PREFIXES)

@@ -201,6 +201,13 @@ def test_an_edited_page_is_converted_afresh(traditional, small_town, spy):
     assert "臨時救助" in html
 
 
+def test_the_not_found_page_is_converted_too(traditional, small_town):
+    response = small_town.get(traditional, "/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'lang="zh-Hant"' in html and "<h1>頁面不存在" in html
+
+
 def test_search_works_in_the_traditional_view_and_keeps_the_query(traditional, small_town):
     for query in ("低保", "低保申請", "最低生活保障申請"):
         response = small_town.get(traditional, "/search/", data={"q": query})
