@@ -18,8 +18,14 @@ class Condition(Orderable):
 
     item = ParentalKey(ITEM, on_delete=models.CASCADE, related_name="conditions")
     text = models.CharField("条件", max_length=300)
+    sheet_text = models.CharField(
+        "明白纸上的简写",
+        max_length=60,
+        blank=True,
+        help_text="只用于明白纸：条件太长时写一句简短的说法，建议不超过30字；不填则印全文。",
+    )
 
-    panels = [FieldPanel("text")]
+    panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("sheet_text")])]
 
     class Meta(Orderable.Meta):
         verbose_name = "受理条件"
@@ -55,6 +61,11 @@ class Material(Orderable):
     )
     condition = models.CharField("提交情形", max_length=200, blank=True, help_text="例如：委托他人代办的")
     notes = models.CharField("备注", max_length=300, blank=True)
+    on_sheet = models.BooleanField(
+        "列在明白纸上",
+        default=True,
+        help_text="只用于明白纸：不勾选则明白纸上不列这项材料，只写“另有N项材料，扫码查看全部”；网页上照常显示。",
+    )
     blank_form = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name="空白表格",
@@ -76,7 +87,7 @@ class Material(Orderable):
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("form"), FieldPanel("copies"), FieldPanel("medium")]),
         FieldRowPanel([FieldPanel("source"), FieldPanel("required"), FieldPanel("condition")]),
-        FieldPanel("notes"),
+        FieldRowPanel([FieldPanel("notes"), FieldPanel("on_sheet")]),
         MultiFieldPanel([FieldRowPanel([FieldPanel("blank_form"), FieldPanel("sample")])], heading="表格下载"),
     ]
 
@@ -103,8 +114,14 @@ class Step(Orderable):
     item = ParentalKey(ITEM, on_delete=models.CASCADE, related_name="steps")
     title = models.CharField("环节", max_length=40, help_text="例如：申请、受理、审核、决定、送达")
     description = models.TextField("说明")
+    sheet_text = models.CharField(
+        "明白纸上的一句话",
+        max_length=40,
+        blank=True,
+        help_text="只用于明白纸：这一步用一行话说清，建议不超过20字；不填则印环节名称。",
+    )
 
-    panels = [FieldPanel("title"), FieldPanel("description")]
+    panels = [FieldRowPanel([FieldPanel("title"), FieldPanel("sheet_text")]), FieldPanel("description")]
 
     class Meta(Orderable.Meta):
         verbose_name = "办理环节"

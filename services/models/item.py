@@ -206,6 +206,12 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
     summary = models.CharField(
         "一句话简介", max_length=120, blank=True, help_text="用大白话说清是什么事、谁能办，建议不超过60字。"
     )
+    sheet_summary = models.CharField(
+        "明白纸上的一句话简介",
+        max_length=60,
+        blank=True,
+        help_text="只用于明白纸：一句话说清是什么事，建议不超过40字；不填则用事项简介的第一句。",
+    )
     keywords = models.CharField(
         "群众常用说法",
         max_length=300,
@@ -289,6 +295,7 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
             heading="事项信息",
         ),
         FieldPanel("summary"),
+        FieldPanel("sheet_summary"),
         FieldPanel("keywords"),
         FieldPanel("life_events", widget=forms.CheckboxSelectMultiple),
     ]
