@@ -31,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.documents import get_document_model
@@ -197,6 +198,27 @@ class Values:
             return _natural_key(value)
         return value or None
 
+    # -- from an import snapshot ---------------------------------------------------
+
+    def of_snapshot(self, model: type[Page], snapshot: dict[str, Any]) -> dict[str, Any]:
+        """The snapshot's values; inline rows recorded before a column existed get its default.
+
+        A column added to an inline part (a condition's short form for the
+        clarity sheet) is then no admin edit to every list imported before it.
+        """
+        values = snapshot_values(snapshot)
+        for key, value in values.items():
+            if key == "title" or not isinstance(value, list):
+                continue
+            try:
+                field = model._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            if field.one_to_many:
+                defaults = {c.name: _plain(c.get_default()) for c in child_columns(field.related_model)}
+                values[key] = [{**defaults, **row} if isinstance(row, dict) else row for row in value]
+        return values
+
     # -- from the page as it is now --------------------------------------------------
 
     def of_page(self, page: Page, keys: Iterable[str]) -> dict[str, Any]:
@@ -270,9 +292,15 @@ def _is_rows(value: Any) -> bool:
 def _row_text(row: dict[str, Any]) -> str:
     parts = []
     for key, value in row.items():
+        if key == "on_sheet":
+            if value is False:
+                parts.append("不列在明白纸上")
+            continue
         if value in (None, "") or (isinstance(value, bool) and key != "required"):
             continue
-        if key == "copies":
+        if key == "sheet_text":
+            parts.append(f"（明白纸：{value}）")
+        elif key == "copies":
             parts.append(f"{value}份")
         elif key == "required":
             parts.append("必须提交" if value else "非必须")

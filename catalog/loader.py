@@ -180,7 +180,7 @@ class CatalogLoader:
                 page = self._pages[state.code]
                 base = bases.get(state.code)
                 if base is None and page.import_snapshot:
-                    base = base_digests(snapshot_values(page.import_snapshot))
+                    base = base_digests(self.values.of_snapshot(type(page), page.import_snapshot))
                 self._merge("service items", page, state, base=base, keys=keys[state.code], record=False)
 
         return self._transaction(work, dry_run)
@@ -350,7 +350,7 @@ class CatalogLoader:
         # Without a snapshot (or with --force) every field is rewritten from the file, as before.
         base = None
         if page.import_snapshot and not self.force:
-            base = base_digests(snapshot_values(page.import_snapshot))
+            base = base_digests(self.values.of_snapshot(type(page), page.import_snapshot))
         self._merge(kind, page, state, base=base)
         return page
 

@@ -201,6 +201,8 @@ class MaterialIn(Strict):
     required: bool = True
     condition: Annotated[str, Field(max_length=200)] = ""
     notes: Annotated[str, Field(max_length=300)] = ""
+    # false: the clarity sheet leaves it out and counts it (另有N项材料，扫码查看全部); the page lists it.
+    on_sheet: bool = True
     blank_form: str | None = None
     sample: str | None = None
 
@@ -214,6 +216,15 @@ class MaterialIn(Strict):
 class StepIn(Strict):
     title: Annotated[str, Field(min_length=1, max_length=40)]
     description: Text
+    # The step in one line on the clarity sheet (else the sheet prints the title).
+    sheet: Annotated[str, Field(max_length=40)] = ""
+
+
+class ConditionIn(Strict):
+    """A condition with its short form for the clarity sheet; a plain string is a condition without one."""
+
+    text: Annotated[str, Field(min_length=1, max_length=300)]
+    sheet: Annotated[str, Field(max_length=60)] = ""
 
 
 class BasisIn(Strict):
@@ -271,8 +282,10 @@ class PlaceRefIn(Strict):
 class GuideIn(Strict):
     code: Annotated[str, Field(pattern=r"^[A-Z]{2,6}-[A-Z]{2,4}-\d{3}$")]
     summary: Annotated[str, Field(max_length=120)] = ""
+    # What it is in one line on the clarity sheet (else the sheet takes the summary's first sentence).
+    sheet_summary: Annotated[str, Field(max_length=60)] = ""
     eligibility: str = ""
-    conditions: list[Annotated[str, Field(min_length=1, max_length=300)]] = []
+    conditions: list[Annotated[str, Field(min_length=1, max_length=300)] | ConditionIn] = []
     legal_basis: list[BasisIn] = []
     materials: list[MaterialIn] = []
     steps: list[StepIn] = []
@@ -295,6 +308,13 @@ class GuideIn(Strict):
     def place_refs(self) -> list[PlaceRefIn]:
         return [PlaceRefIn(code=p) if isinstance(p, str) else p for p in self.places]
 
+    def condition_list(self) -> list[ConditionIn]:
+        return [ConditionIn(text=c) if isinstance(c, str) else c for c in self.conditions]
+
+
+# Names pydantic gives the branches of a union (a place is a code or {code, note}); not keys of the file.
+UNION_BRANCHES = ("str", "PlaceRefIn", "ConditionIn", "FeeIn", "literal['不收费']", "function-after[_parse(), str]")
+
 
 def format_error_location(loc: tuple) -> str:
     """('materials', 2, 'copies') -> 'materials[2].copies'."""
@@ -302,7 +322,7 @@ def format_error_location(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("str", "PlaceRefIn", "FeeIn", "literal['不收费']", "function-after[_parse(), str]"):
+        elif part in UNION_BRANCHES:
             continue
         else:
             out += f".{part}" if out else str(part)

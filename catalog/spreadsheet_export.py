@@ -39,6 +39,7 @@ COLUMN_KEYS: dict[str, tuple[str, ...]] = {
     "audience": ("audience",),
     "keywords": ("keywords",),
     "summary": ("summary",),
+    "sheet_summary": ("sheet_summary",),
     "eligibility": ("eligibility",),
     "statutory_limit": ("statutory_limit_unit", "statutory_limit_value"),
     "promised_limit": ("promised_limit_unit", "promised_limit_value"),
@@ -140,6 +141,7 @@ def item_row(page: ServiceItemPage) -> dict[str, Any]:
         "audience": page.audience,
         "keywords": _joined(page.keyword_list()),
         "summary": page.summary,
+        "sheet_summary": page.sheet_summary,
         "eligibility": page.eligibility,
         "statutory_limit": str(page.statutory_limit or ""),
         "promised_limit": str(page.promised_limit or ""),
@@ -168,7 +170,7 @@ def _document_ref(document) -> str:
 def part_rows_of(page: ServiceItemPage) -> dict[str, list[dict[str, Any]]]:
     code = page.code
     return {
-        "conditions": [{"code": code, "text": c.text} for c in page.conditions.all()],
+        "conditions": [{"code": code, "text": c.text, "sheet": c.sheet_text} for c in page.conditions.all()],
         "materials": [
             {
                 "code": code,
@@ -182,10 +184,14 @@ def part_rows_of(page: ServiceItemPage) -> dict[str, list[dict[str, Any]]]:
                 "notes": m.notes,
                 "blank_form": _document_ref(m.blank_form),
                 "sample": _document_ref(m.sample),
+                "on_sheet": "是" if m.on_sheet else "否",
             }
             for m in page.materials.all()
         ],
-        "steps": [{"code": code, "title": s.title, "description": s.description} for s in page.steps.all()],
+        "steps": [
+            {"code": code, "title": s.title, "description": s.description, "sheet": s.sheet_text}
+            for s in page.steps.all()
+        ],
         "legal_basis": [{"code": code, "document": b.document, "article": b.article} for b in page.legal_bases.all()],
         "faq": [{"code": code, "q": f.question, "a": f.answer} for f in page.faqs.all()],
         "places": [

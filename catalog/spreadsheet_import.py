@@ -53,9 +53,12 @@ NO = {"否", "false", "0", "n", "no", "非必须", "×"}
 DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 DOCUMENT_CELL_RE = re.compile(r"^#?\s*(\d+)(\s.*)?$", re.S)
 
+# The 事项 columns that are a guide key of the same name, as text.
+TEXT_COLUMNS = ("summary", "sheet_summary", "eligibility", "hours_note", "trips_reason", "result", "result_delivery")
 # Where a guide schema error lands: the 事项 column for a guide key (or a nested key) ...
 ITEM_COLUMN_OF = {
     "summary": "summary",
+    "sheet_summary": "sheet_summary",
     "eligibility": "eligibility",
     "hours_note": "hours_note",
     "trips_reason": "trips_reason",
@@ -76,6 +79,13 @@ ITEM_COLUMN_OF = {
 }
 # ... or a list sheet's row, with the sheet's column for the schema's field name.
 PART_COLUMN_OF = {"conditions": {None: "text"}, "places": {"code": "place"}}
+# The clarity sheet's short forms on the list sheets: a sheet without the column (exported before
+# it existed, or made by hand) keeps each entry's short form, found by the entry's full text.
+SHORT_FORMS = {
+    "conditions": ("sheet", "conditions", "text", "sheet_text"),
+    "steps": ("sheet", "steps", "title", "sheet_text"),
+    "materials": ("on_sheet", "materials", "name", "on_sheet"),
+}
 
 UNKNOWN_UNIT = "不是后台已有的责任单位（见“分类与单位 → 责任单位”）"
 REF_MESSAGES = {
@@ -273,7 +283,7 @@ class SheetPlan:
 
     def _item_guide_fields(self, row: Row) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for key in ("summary", "eligibility", "hours_note", "trips_reason", "result", "result_delivery"):
+        for key in TEXT_COLUMNS:
             if self._has(key):
                 data[key] = row[key]
         if self._has("statutory_limit"):
@@ -328,11 +338,11 @@ class SheetPlan:
     def _part_entry(self, key: str, row: Row) -> Any:
         values = row.values
         if key == "conditions":
-            return values["text"]
+            return {"text": values["text"], "sheet": self._short_form(key, row)}
         if key == "legal_basis":
             return {"document": values["document"], "article": values["article"]}
         if key == "steps":
-            return {"title": values["title"], "description": values["description"]}
+            return {"title": values["title"], "description": values["description"], "sheet": self._short_form(key, row)}
         if key == "faq":
             return {"q": values["q"], "a": values["a"]}
         if key == "places":
@@ -367,7 +377,27 @@ class SheetPlan:
             self.problems.add(sheet, row.line, f"必须提交：{values['required']!r} 应填“是”或“否”")
         for key, label in (("blank_form", "空白表格"), ("sample", "填写样例")):
             entry[key] = self._document(sheet, row, key, label)
+        on_sheet = self._short_form("materials", row)
+        if isinstance(on_sheet, bool):
+            entry["on_sheet"] = on_sheet
+        elif on_sheet.strip().lower() in YES | {""}:
+            entry["on_sheet"] = True
+        elif on_sheet.strip().lower() in NO:
+            entry["on_sheet"] = False
+        else:
+            self.problems.add(sheet, row.line, f"列在明白纸上：{on_sheet!r} 应填“是”或“否”")
         return entry
+
+    def _short_form(self, key: str, row: Row) -> Any:
+        """The short form a list row gives; without that column, the one the page has for the same entry."""
+        column, relation, matched_by, field_name = SHORT_FORMS[key]
+        if column in self.upload.sheets[key].columns:
+            return row[column]
+        page = self.site_items[row["code"]]
+        same = row[matched_by]
+        current = next((child for child in getattr(page, relation).all() if getattr(child, matched_by) == same), None)
+        default = page._meta.get_field(relation).related_model._meta.get_field(field_name).get_default()
+        return getattr(current, field_name) if current is not None else default
 
     def _document(self, sheet: str, row: Row, key: str, label: str) -> str | None:
         text = row[key]
@@ -467,8 +497,9 @@ class SheetPlan:
 
 
 def _other_union_branch(loc: tuple) -> bool:
-    """A place is a code or ``{code, note}``; the sheet always gives the second, so errors of the first are noise."""
-    return len(loc) >= 3 and loc[0] == "places" and loc[2] == "str"
+    """A place (condition) is a code (text) or a mapping; the sheet always gives the second, so errors of the first
+    are noise."""
+    return len(loc) >= 3 and loc[0] in ("places", "conditions") and loc[2] == "str"
 
 
 # Schema messages written for guide files (naming YAML keys), as a spreadsheet's reader knows the columns.

@@ -22,7 +22,7 @@ from .schema import GuideIn
 
 # Bump when the mapping from records to pages changes, so every page is
 # refreshed once by the next import.
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the clarity sheet's short forms
 
 
 @dataclass
@@ -119,10 +119,10 @@ def item_state(item: ItemRecord, catalog: Catalog, certificates_by_item: dict[st
         "complaint_phone": (guide.phones and guide.phones.complaint) or catalog.town.complaint_phone or "",
     }
     children: dict[str, list[dict[str, Any]]] = {
-        "conditions": [{"text": text} for text in guide.conditions],
+        "conditions": [{"text": c.text, "sheet_text": c.sheet} for c in guide.condition_list()],
         "legal_bases": [b.model_dump() for b in guide.legal_basis],
         "materials": [m.model_dump() for m in guide.materials],
-        "steps": [s.model_dump() for s in guide.steps],
+        "steps": [{"title": s.title, "description": s.description, "sheet_text": s.sheet} for s in guide.steps],
         "faqs": [{"question": f.q, "answer": f.a} for f in guide.faq],
         "item_places": places,
     }
@@ -153,6 +153,7 @@ def _guide_text_fields(guide: GuideIn) -> dict[str, Any]:
     online = guide.online
     return {
         "summary": guide.summary,
+        "sheet_summary": guide.sheet_summary,
         "eligibility": guide.eligibility,
         "hours_note": guide.hours_note,
         "online_url": str(online.url) if online and online.url else "",

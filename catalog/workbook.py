@@ -85,6 +85,12 @@ CATALOG_COLUMNS = (
 )
 GUIDE_COLUMNS = (
     Column("summary", "一句话简介", "不超过 120 字，建议 60 字以内", 40),
+    Column(
+        "sheet_summary",
+        "明白纸一句话简介",
+        "只用于明白纸：一句话说清是什么事，建议 40 字以内；留空则用一句话简介的第一句",
+        30,
+    ),
     Column("eligibility", "申请对象", "", 30),
     Column("statutory_limit", "法定时限", "如 30个工作日、15个自然日、即办、无", 12),
     Column("promised_limit", "承诺时限", "如 20个工作日、即办", 12),
@@ -114,7 +120,16 @@ COLUMN_GROUPS = (
 
 ITEMS = SheetSpec("items", "事项", CATALOG_COLUMNS + GUIDE_COLUMNS, required=tuple(c.key for c in CATALOG_COLUMNS))
 PARTS = (
-    SheetSpec("conditions", "条件", (CODE, Column("text", "条件", "一条具体的受理条件", 60))),
+    SheetSpec(
+        "conditions",
+        "条件",
+        (
+            CODE,
+            Column("text", "条件", "一条具体的受理条件", 60),
+            Column("sheet", "明白纸简写", "只用于明白纸：条件的简短说法，建议 30 字以内；留空则印全文", 30),
+        ),
+        required=("code", "text"),
+    ),
     SheetSpec(
         "materials",
         "材料",
@@ -130,12 +145,32 @@ PARTS = (
             Column("notes", "备注", "", 24),
             Column("blank_form", "空白表格", "后台文档库的文档编号，如 #12", 12),
             Column("sample", "填写样例", "后台文档库的文档编号，如 #13", 12),
+            Column("on_sheet", "列在明白纸上", "是 或 否；否 时明白纸只写“另有N项材料，扫码查看全部”", 8),
+        ),
+        required=(
+            "code",
+            "name",
+            "form",
+            "copies",
+            "medium",
+            "source",
+            "required",
+            "condition",
+            "notes",
+            "blank_form",
+            "sample",
         ),
     ),
     SheetSpec(
         "steps",
         "步骤",
-        (CODE, Column("title", "环节", "不超过 40 字", 14), Column("description", "说明", "", 60)),
+        (
+            CODE,
+            Column("title", "环节", "不超过 40 字", 14),
+            Column("description", "说明", "", 60),
+            Column("sheet", "明白纸一句话", "只用于明白纸：这一步用一行话说清，建议 20 字以内；留空则印环节", 24),
+        ),
+        required=("code", "title", "description"),
     ),
     SheetSpec(
         "legal_basis",

@@ -33,8 +33,8 @@ def test_every_import_records_the_values_it_wrote(mini_catalog):
     assert values["summary"] == "家庭收入低于低保标准的小镇居民，可申请低保。"
     assert values["category"] == "小镇社会救助" and values["related_certificates"] == ["ZM-Y-01"]
     assert values["steps"] == [
-        {"title": "申请", "description": "到便民服务中心申请"},
-        {"title": "审核", "description": "入户调查"},
+        {"title": "申请", "description": "到便民服务中心申请", "sheet_text": ""},
+        {"title": "审核", "description": "入户调查", "sheet_text": ""},
     ]
     assert set(snapshot) == {"title", "fields", "refs", "children"}
 
