@@ -32,6 +32,8 @@ def store(site: Site, key: str, source_hash: str, edition: SheetEdition | None, 
                 pdf=rendered.pdf,
                 pages=rendered.pages,
                 layout=rendered.layout,
+                body_pt=rendered.body_pt,
+                left_out=rendered.left_out,
                 render_seconds=rendered.seconds,
             )
             old = RenderedSheet.objects.filter(site=site, key=key).order_by("-rendered_at", "-pk")[KEEP_RENDERS:]
@@ -42,7 +44,7 @@ def store(site: Site, key: str, source_hash: str, edition: SheetEdition | None, 
 
 
 def latest_render(page: Page) -> RenderedSheet | None:
-    """The newest PDF for a page's sheet, for the admin panel."""
+    """The newest PDF for a page's sheet, for the admin panel: its pages, ``body_pt`` and ``left_out``."""
     code = getattr(page.specific_deferred, "code", "")
     return (
         RenderedSheet.objects.filter(key=code, edition__page=page).order_by("-rendered_at").defer("pdf").first()

@@ -16,13 +16,13 @@ from wagtail.models import Page
 
 from home.models import TownSettings
 from home.outputs import SHEET, registry
-from home.towns import town_of, town_path
-from places.models import PlaceKind, PlacePage
+from home.towns import town_of
+from places.models import PlacePage
 from services.models import CertificateEntryPage, CertificateListPage, ServiceItemPage
 from services.values import OnlineMode
 
 # Bump when the shape or the wording of a snapshot changes; older editions are re-made before rendering.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 
 ITEM = "item"
 CERTIFICATES = "certificates"
@@ -31,16 +31,23 @@ PLACE = "place"
 
 @dataclass
 class Section:
-    """One block of a sheet. ``primary`` blocks keep full type size when a sheet is tight."""
+    """One block of a sheet.
+
+    Every block prints at the sheet's one type size. ``more`` counts rows the
+    editor chose to keep off the sheet (a material not ticked 列在明白纸上);
+    the sheet says so (另有2项材料，扫码查看全部) with ``unit``, the counting word.
+    """
 
     key: str
     label: str
     style: str  # text | inline | facts | checklist | steps | list | places | entries
     rows: list = field(default_factory=list)
     primary: bool = True
+    more: int = 0
+    unit: str = ""  # 项材料, 项条件, 个步骤, 个事项 ...
 
     def is_empty(self) -> bool:
-        return not self.rows
+        return not self.rows and not self.more
 
 
 @dataclass
@@ -117,84 +124,96 @@ def _hours_rows(place) -> list[str]:
     return rows
 
 
+def first_sentence(text: str) -> str:
+    """The text up to and including its first full stop (。！？), or all of it."""
+    text = (text or "").strip()
+    for index, char in enumerate(text):
+        if char in "。！？" and index < len(text) - 1:
+            return text[: index + 1]
+    return text
+
+
 def build_item(page) -> SheetContent:
+    """The short guide (简版) a sheet prints: each part in its short form, in reading order.
+
+    The full guide stays on the web page the QR code opens. Short forms come
+    from the guide's optional sheet fields when an editor wrote them, else from
+    the full text (the first sentence of the summary, a step's name).
+    """
     town = TownSettings.for_site(town_of(page))
     trips = page.trips()  # a village 代办 item: 跑村里1次, never 最多跑0次
     promised, statutory = page.promised_limit, page.statutory_limit
-    limit_notes = []
-    if statutory and str(statutory) != str(promised):
-        limit_notes.append(f"法定{statutory}")
-    if page.time_limit_note:
-        limit_notes.append(page.time_limit_note)
     facts = [
-        ["办理时限", f"承诺{promised}" if promised else "以窗口告知为准", "；".join(limit_notes)],
-        ["收费", page.fee_display, f"依据：{page.fee_basis}" if page.fee_charged and page.fee_basis else ""],
-        ["跑动次数", trips.label, page.trips_reason],
+        [
+            "办理时限",
+            f"承诺{promised}" if promised else "以窗口告知为准",
+            f"法定{statutory}" if statutory and str(statutory) != str(promised) else "",
+        ],
+        ["收费", page.fee_display, ""],
+        ["跑动次数", trips.label, ""],
     ]
-    if page.result_name:
-        facts.append(["办理结果", page.result_name, page.result_delivery])
 
+    summary = getattr(page, "sheet_summary", "") or first_sentence(page.summary)
     who = [page.eligibility or page.get_audience_display()]
-    conditions = [condition.text for condition in page.conditions.all()]
+    conditions = [getattr(condition, "sheet_text", "") or condition.text for condition in page.conditions.all()]
 
-    materials = []
+    materials, off_sheet = [], 0
     for material in page.materials.all():
-        details = [] if material.required else [f"{material.condition}时提交"]
-        if material.notes:
-            details.append(material.notes)
+        if not getattr(material, "on_sheet", True):
+            off_sheet += 1
+            continue
         materials.append(
-            {"main": f"{material.name}（{material.form}{material.copies}份）", "detail": "；".join(details)}
+            {
+                "main": f"{material.name}（{material.form}{material.copies}份）",
+                "detail": "" if material.required else f"{material.condition}时提交",
+            }
         )
 
-    steps = [{"main": step.title, "detail": step.description} for step in page.steps.all()]
-    places = _where_rows(page)
+    steps = [getattr(step, "sheet_text", "") or step.title for step in page.steps.all()]
     contact = page.contact_phones(town)
     phones = [
         f"{label} {phone}" for label, phone in (("咨询", contact.consultation), ("投诉", contact.complaint)) if phone
     ]
 
     online = [trips.how if trips.at_village else page.online_mode]
-    if page.online_note:
-        online.append(page.online_note.rstrip("。"))
     url = page.effective_online_url(town)
-    if url and page.online_mode != OnlineMode.COUNTER:
+    if url and page.online_mode != OnlineMode.COUNTER and not trips.at_village:
         online.append(f"网址：{url}")
 
     sections = [
-        Section("summary", "这是什么事", "text", [page.summary] if page.summary else []),
+        Section("summary", "这是什么事", "text", [summary] if summary else []),
         Section("who", "谁可以办", "text", who),
-        Section("conditions", "申请条件", "list", conditions, primary=False),
-        Section("materials", "要带什么", "checklist", materials),
-        Section("steps", "怎么办", "steps", steps),
+        Section("conditions", "申请条件", "list", conditions, unit="项条件"),
+        Section("materials", "要带什么", "checklist", materials, more=off_sheet, unit="项材料"),
+        Section("steps", "怎么办", "steps", steps, unit="个步骤"),
         Section("facts", "时限和收费", "facts", facts),
-        Section("where", "到哪里办", "places", places),
-        Section("phones", "电话", "inline", phones, primary=False),
-        Section("online", "办理方式" if trips.at_village else "网上办理", "inline", online, primary=False),
+        Section("where", "到哪里办", "places", _where_rows(page)),
+        Section("phones", "电话", "inline", phones),
+        Section("online", "办理方式" if trips.at_village else "网上办理", "inline", online),
     ]
     return _content(ITEM, page, f"{page.category.name} · {page.responsible_unit.name}", sections)
 
 
+VILLAGE_POINTS_EVERYWHERE = "全镇各村（社区）便民服务站"
+
+
 def _where_rows(page) -> list[dict]:
-    """Town offices in full; village points, where many may take the same item, on one line."""
-    rows, points, point_note = [], [], ""
-    for row in page.item_places.select_related("place").all():
-        place = row.place.specific
-        if place.kind == PlaceKind.VILLAGE_POINT:
-            points.append(place.title.removesuffix("便民服务站"))
-            point_note = point_note or row.note
+    """Where and when: town offices with address and hours; village points, however many, on one line."""
+    places = page.guide_places()
+    rows = []
+    for row in places.cards:
+        place = row.place
+        if places.compact:  # many offices: one line each
+            rows.append({"name": place.title, "address": "", "hours": [], "note": ""})
             continue
         rows.append({"name": place.title, "address": place.address, "hours": _hours_rows(place), "note": row.note})
-    if points:
-        total = _village_point_count(page)
-        where = f"全镇{total}个都可以" if len(points) == total else "、".join(points)
-        rows.append({"name": f"村（社区）便民服务站（{where}）", "address": "", "hours": [], "note": point_note})
+    if places.villages is not None:
+        villages = places.villages
+        name = VILLAGE_POINTS_EVERYWHERE if villages.everywhere else villages.line
+        rows.append({"name": name, "address": "", "hours": [], "note": villages.note})
     if page.hours_note:
         rows.append({"name": "", "address": "", "hours": [page.hours_note], "note": ""})
     return rows
-
-
-def _village_point_count(page) -> int:
-    return PlacePage.objects.live().filter(kind=PlaceKind.VILLAGE_POINT, path__startswith=town_path(page)).count()
 
 
 def build_certificate_list(page) -> SheetContent:
@@ -203,9 +222,9 @@ def build_certificate_list(page) -> SheetContent:
     ]
     heading = page.alternative_heading
     sections = [
-        Section("intro", "说明", "text", [page.intro] if page.intro else [], primary=False),
-        Section("entries", heading, "entries", entries),
-        Section("basis", "依据", "text", [page.basis] if page.basis else [], primary=False),
+        Section("intro", "说明", "text", [page.intro] if page.intro else []),
+        Section("entries", heading, "entries", entries, unit="项证明"),
+        Section("basis", "依据", "text", [page.basis] if page.basis else []),
     ]
     return _content(CERTIFICATES, page, f"共 {len(entries)} 项", sections)
 
@@ -221,9 +240,9 @@ def build_place(page) -> SheetContent:
     sections = [
         Section("contact", "地址和电话", "facts", contact),
         Section("hours", "办公时间", "list", _hours_rows(page)),
-        Section("directions", "怎么走", "text", [page.directions] if page.directions else [], primary=False),
-        Section("windows", "窗口", "entries", windows, primary=False),
-        Section("items", f"在这里办理的事项（{len(items)} 项）", "list", items, primary=False),
+        Section("directions", "怎么走", "text", [page.directions] if page.directions else []),
+        Section("windows", "窗口", "entries", windows, unit="个窗口"),
+        Section("items", f"在这里办理的事项（{len(items)} 项）", "list", items, unit="个事项"),
     ]
     return _content(PLACE, page, page.get_kind_display(), sections)
 

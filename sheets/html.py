@@ -12,9 +12,10 @@ from home.models import TownSettings
 
 from .models import SheetEdition
 from .qr import qr_data_uri
+from .render import COVER_LEVEL, PART_LABELS, POSTER_STEPS, STEPS
 
 # Bump when templates or sheet.css change, so cached PDFs are rendered again.
-STYLE_VERSION = "2026-11-22.19"
+STYLE_VERSION = "2026-12-02.1"
 SHEET_PARAM = "sheet"
 
 
@@ -47,9 +48,9 @@ def render_key(editions: list[SheetEdition], presentation: Presentation, kind: s
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-# Characters of text at which a sheet usually needs the next denser level
-# (calibrated on the demo catalog, see docs/sheets.md); only a starting hint.
-LEVEL_THRESHOLDS = (300, 450, 600)
+# Characters of sheet text a step of the type ladder holds on one page, largest type first
+# (measured on the demo catalog, see docs/sheets.md); only a starting hint that fitting re-checks upward.
+LEVEL_THRESHOLDS = (450, 520, 600, 680)
 
 
 def text_size(snapshot: dict) -> int:
@@ -70,6 +71,55 @@ def guess_level(snapshot: dict) -> int:
     return sum(1 for threshold in LEVEL_THRESHOLDS if size > threshold)
 
 
+# What a sheet may leave out when even its smallest type does not fit: rows of these
+# sections, one at a time from the one that still has the most (ties: the first named),
+# never a section's last row. The sheet then says 另有N项…，扫码查看全部.
+CUTTABLE = {"item": ("conditions", "materials", "steps"), "place": ("items", "windows")}
+POSTER_CUT_LIST = "ZM-Y"
+# A certificate list is never cut: it is split into parts, each a whole sheet (第1部分，共2部分).
+SPLITTABLE = {"certificates": "entries"}
+
+
+def sheet_plan(snapshot: dict) -> tuple[list[dict], dict]:
+    """The sheet's sections with each row's cut rank, and the plan ``render.fit`` reads from the HTML.
+
+    Rows get ``cut`` (the order in which they would be left out, 0 for never)
+    and ``seq`` (their position, for splitting a list into parts). Each
+    section that may lose rows gets a hidden note for every count it may
+    lose; the note for rows an editor kept off the sheet shows from the start.
+    """
+    kind = snapshot.get("kind", "item")
+    sections = []
+    for section in snapshot.get("sections", []):
+        rows = [{"value": row, "cut": 0, "seq": seq} for seq, row in enumerate(section["rows"])]
+        sections.append(section | {"rows": rows})
+    by_key = {section["key"]: section for section in sections}
+    order = [key for key in CUTTABLE.get(kind, ()) if key in by_key]
+    remaining = {key: len(by_key[key]["rows"]) for key in order}
+    cuts: list[str] = []
+    while candidates := [key for key in order if remaining[key] > 1]:
+        key = max(candidates, key=lambda k: (remaining[k], -order.index(k)))
+        remaining[key] -= 1
+        cuts.append(key)
+        by_key[key]["rows"][remaining[key]]["cut"] = len(cuts)
+    for section in sections:
+        base, unit = section.get("more", 0), section.get("unit", "")
+        counts = range(max(base, 1), base + cuts.count(section["key"]) + 1) if unit else range(0)
+        section["notes"] = [
+            {"count": count, "text": f"另有{count}{unit}，扫码查看全部", "shown": count == base} for count in counts
+        ]
+    split = SPLITTABLE.get(kind, "")
+    split_rows = by_key[split]["rows"] if split in by_key else []
+    plan = {
+        "cuts": cuts,
+        "base": {s["key"]: s.get("more", 0) for s in sections if s.get("more", 0)},
+        "units": {s["key"]: s.get("unit", "") for s in sections if s.get("unit")},
+        "split": bool(split_rows),
+        "weights": [len(str(row["value"])) + 20 for row in split_rows],  # a row's text plus its name line
+    }
+    return sections, plan
+
+
 def _context(edition: SheetEdition, presentation: Presentation) -> dict:
     snapshot = edition.snapshot
     target = qr_target(snapshot["url"], edition.number)
@@ -85,19 +135,40 @@ def _context(edition: SheetEdition, presentation: Presentation) -> dict:
     }
 
 
+def _step(context: dict, level: int, steps: tuple[float, ...] = STEPS) -> dict:
+    """The context for one step of the type ladder: its level, body size and the plan that carries it."""
+    level = min(max(level, 0), len(steps) - 1)
+    return context | {"level": level, "plan": context.get("plan", {}) | {"body_pt": steps[level]}}
+
+
 def sheet_html(edition: SheetEdition, presentation: Presentation) -> Callable[[int], str]:
-    """A function from layout level to the sheet's HTML (the QR code is drawn once)."""
+    """A function from a step of the type ladder (0 largest) to the sheet's HTML (the QR code is drawn once)."""
     context = _context(edition, presentation)
-    return lambda level: render_to_string("sheets/sheet.html", context | {"level": level})
+    sections, plan = sheet_plan(edition.snapshot)
+    context |= {"sections": sections, "plan": plan, "part_labels": PART_LABELS if plan["split"] else []}
+    return lambda level: render_to_string("sheets/sheet.html", _step(context, level))
 
 
 def poster_html(editions: list[SheetEdition], presentation: Presentation, title: str) -> Callable[[int], str]:
     lists = [_context(edition, presentation) for edition in editions]
     context = {"lists": lists, "title": title, "town_name": presentation.town_name}
+    # At 16 pt an A3 page holds every certificate, and every alternative, but not every issuing procedure
+    # as well: those of the list that may be issued are the one thing the poster may leave to its QR code.
+    may_issue = next((c for c in lists if c["code"] == POSTER_CUT_LIST), None)
+    if may_issue is not None:
+        rows = next((s["rows"] for s in may_issue["sheet"]["sections"] if s["key"] == "entries"), [])
+        context |= {"cut_list": POSTER_CUT_LIST, "cut_key": "how", "cut_unit": "项证明的用途和出具程序"}
+        context["plan"] = {
+            "cuts": ["how"],
+            "cut_sizes": {"how": len(rows)},
+            "units": {"how": context["cut_unit"]},
+        }
     context["demo_notice"] = presentation.demo_notice
-    return lambda level: render_to_string("sheets/poster.html", context | {"level": level})
+    return lambda level: render_to_string("sheets/poster.html", _step(context, level, POSTER_STEPS))
 
 
 def cover_html(edition: SheetEdition, presentation: Presentation, toc: list[tuple[str, str, int]]) -> str:
-    context = _context(edition, presentation) | {"toc": toc, "level": 0}
-    return render_to_string("sheets/pack_cover.html", context)
+    """A pack's cover at the body size of the sheets' smallest step, so a long contents takes few pages."""
+    context = _context(edition, presentation) | {"toc": toc}
+    sections, _plan = sheet_plan(edition.snapshot)
+    return render_to_string("sheets/pack_cover.html", _step(context | {"sections": sections}, COVER_LEVEL))

@@ -54,7 +54,9 @@ class RenderedSheet(models.Model):
     edition = models.ForeignKey(SheetEdition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pdf = models.BinaryField()
     pages = models.PositiveSmallIntegerField()
-    layout = models.PositiveSmallIntegerField(default=0)
+    layout = models.PositiveSmallIntegerField(default=0)  # the step of the type ladder, 0 the largest
+    body_pt = models.FloatField("正文字号（磅）", default=0)
+    left_out = models.JSONField("未印上的内容", default=list, blank=True)  # ["3项材料", "1个步骤"]
     render_seconds = models.FloatField(default=0)
     rendered_at = models.DateTimeField(default=timezone.now)
 

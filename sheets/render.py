@@ -1,4 +1,13 @@
-"""HTML to PDF with WeasyPrint: fitting a sheet to its page, and a hard time limit.
+"""HTML to PDF with WeasyPrint: fitting a sheet to one page in the largest type, and a hard time limit.
+
+A sheet is a short guide in large type. ``fit`` lays it out at the largest
+step of a type ladder that fits one page (body 18, 17, 16, 15, 14 pt; each
+step scales the whole type scale and its spacing), so a short guide prints
+large and fills its page. When even 14 pt does not fit, rows are left out in
+an order the HTML carries (``sheets.html.sheet_plan``), each section saying
+what it lost (另有3项材料，扫码查看全部); a certificate list is never cut but
+split into parts that are each a whole sheet (第1部分，共2部分). Type never
+goes below 14 pt.
 
 Speed comes from three things, measured in ``bench/bench_sheets.py``:
 harfbuzz subsetting (``libharfbuzz-subset0``) instead of fontTools, one
@@ -9,25 +18,33 @@ sheet, and laying out (cheap) before writing (the costly part) only once.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import multiprocessing
+import re
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).parent / "static" / "sheets" / "sheet.css"
-# Densest first would waste space on short guides; loosest first wastes a layout pass on long ones.
-# Levels: 0 all large; 1 secondary sections smaller, checklists in two columns; 2 and 3 tighter still.
-LEVELS = (0, 1, 2, 3)
+# The type ladder: body size in pt per level, largest first. sheet.css scales everything from it (rem).
+STEPS = (18.0, 17.0, 16.0, 15.0, 14.0)
+POSTER_STEPS = (20.0, 19.0, 18.0, 17.0, 16.0)  # the A3 poster, read from further away
+LEVELS = tuple(range(len(STEPS)))
+COVER_LEVEL = LEVELS[-1]  # a pack cover: its contents table at the smallest body size, on as few pages as may be
+MAX_PARTS = 3
+PART_LABELS = [(part, parts) for parts in range(2, MAX_PARTS + 1) for part in range(1, parts + 1)]
+_PLAN = re.compile(r'<script id="sheet-plan" type="application/json">(.*?)</script>', re.S)
 
 
 class RenderError(Exception):
@@ -46,8 +63,19 @@ class RendererBusy(RenderError):
 class RenderedPdf:
     pdf: bytes
     pages: int
-    layout: int
+    layout: int  # the step of the type ladder (0 is the largest)
     seconds: float
+    body_pt: float = 0.0  # the body text size the sheet printed at
+    left_out: list[str] = field(default_factory=list)  # what the sheet says it left out: ["3项材料", "1个步骤"]
+
+
+class Fit(NamedTuple):
+    """A laid-out sheet: the document, its ladder step and body size, and what it left out."""
+
+    document: Any
+    level: int
+    body_pt: float = 0.0
+    left_out: list[str] = []
 
 
 @functools.cache
@@ -71,24 +99,165 @@ def layout(html: str, base_url: str | None = None):
     return HTML(string=html, base_url=base_url).render(font_config=font_config(), stylesheets=[stylesheet()])
 
 
-def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0):
-    """Lay out at the loosest level from ``start`` on that fits ``max_pages``.
+def read_plan(html: str) -> dict:
+    """The fitting plan a sheet's HTML carries (``sheets.html.sheet_plan``); empty for plain HTML."""
+    match = _PLAN.search(html)
+    return json.loads(match.group(1)) if match else {}
 
-    ``start`` is a hint (the level the previous edition needed, or a guess
-    from the amount of text) that saves layout passes. A sheet that cannot
-    fit continues onto further pages (marked 续) at the loosest level that
-    fits one more page; nothing is ever cut.
+
+def with_css(html: str, css: str) -> str:
+    if not css:
+        return html
+    head = html.find("</head>")
+    style = f"<style>{css}</style>"
+    return html[:head] + style + html[head:] if head >= 0 else style + html
+
+
+def cut_css(plan: dict, cut: int) -> tuple[str, list[str]]:
+    """CSS that leaves out the first ``cut`` rows of the plan and shows each section's note; and what is left out."""
+    cuts = plan.get("cuts", [])[:cut]
+    lost = dict(plan.get("base", {}))
+    sizes = plan.get("cut_sizes", {})  # a cut that leaves out several rows at once (the poster's procedures)
+    for key in cuts:
+        lost[key] = lost.get(key, 0) + sizes.get(key, 1)
+    units = plan.get("units", {})
+    rules = []
+    if cuts:
+        rules.append(",".join(f'[data-cut="{rank}"]' for rank in range(1, len(cuts) + 1)) + "{display:none}")
+    for key in sorted(set(cuts)):
+        rules.append(f".more-{key}{{display:none}}#more-{key}-{lost[key]}{{display:block}}")
+    left_out = [f"{count}{units.get(key, '项')}" for key, count in lost.items() if count]
+    return "".join(rules), left_out
+
+
+def part_css(bounds: list[int], part: int) -> str:
+    """CSS that shows only the rows of one part (rows ``bounds[part - 1]`` up to ``bounds[part]``) and its label."""
+    parts = len(bounds) - 1
+    start, end = bounds[part - 1], bounds[part]
+    hidden = [f'[data-seq="{seq}"]' for seq in range(bounds[-1]) if not start <= seq < end]
+    rules = [f"#part-{part}-{parts}{{display:inline}}"]
+    if hidden:
+        rules.append(",".join(hidden) + "{display:none}")
+    if part > 1:
+        rules.append(".part-first{display:none}")  # the list's introduction prints once, on part 1
+    if part < parts:
+        rules.append(".part-last{display:none}")  # and its legal basis once, on the last part
+    return "".join(rules)
+
+
+def split_bounds(weights: list[int], parts: int) -> list[int]:
+    """Row indexes that cut ``weights`` into ``parts`` runs of about equal weight."""
+    total, bounds, running = sum(weights), [0], 0
+    for index, weight in enumerate(weights):
+        if len(bounds) < parts and running + weight / 2 > total * len(bounds) / parts:
+            bounds.append(index)
+        running += weight
+    bounds.append(len(weights))
+    return bounds
+
+
+class _Fitter:
+    """Lays out variants of one sheet, each at most once."""
+
+    def __init__(self, html_for_level: Callable[[int], str], max_pages: int):
+        self.html_for_level = html_for_level
+        self.max_pages = max_pages
+        self.htmls: dict[int, str] = {}
+        self.documents: dict[tuple[int, str], Any] = {}
+
+    def html(self, level: int) -> str:
+        if level not in self.htmls:
+            self.htmls[level] = self.html_for_level(level)
+        return self.htmls[level]
+
+    def layout(self, level: int, css: str = ""):
+        if (level, css) not in self.documents:
+            self.documents[level, css] = layout(with_css(self.html(level), css))
+        return self.documents[level, css]
+
+    def fits(self, level: int, css: str = "") -> bool:
+        return len(self.layout(level, css).pages) <= self.max_pages
+
+    def largest(self, levels: list[int], fits: Callable[[int], bool], hint: int) -> int | None:
+        """The largest step (lowest level) of ``levels`` for which ``fits`` holds, trying the hint first.
+
+        Whether a sheet fits only changes once along the ladder, so the hint is
+        confirmed by the step above it failing, and otherwise the ladder is
+        bisected; the answer is always the largest step that fits.
+        """
+        known: dict[int, bool] = {}
+
+        def check(index: int) -> bool:
+            if index not in known:
+                known[index] = fits(levels[index])
+            return known[index]
+
+        low, high = 0, len(levels) - 1  # the answer is in [low, high], or none fits
+        hint_index = min(max(levels.index(hint) if hint in levels else 0, low), high)
+        if check(hint_index):
+            high = hint_index
+            if hint_index == 0 or not check(hint_index - 1):
+                return levels[hint_index]
+            high = hint_index - 1
+        else:
+            low = hint_index + 1
+        while low < high:
+            middle = (low + high) // 2
+            if check(middle):
+                high = middle
+            else:
+                low = middle + 1
+        if low < len(levels) and check(low):
+            return levels[low]
+        return None
+
+
+def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0) -> Fit:
+    """Lay a sheet out at the largest step of the type ladder that fits ``max_pages``.
+
+    ``start`` is only a hint (the step the previous edition needed, or a guess
+    from the amount of text): it is re-checked upward, so the answer is the
+    largest step that fits whatever the hint. At the smallest step a sheet
+    that still does not fit leaves out rows in the plan's order, as few as
+    will do, saying so on the sheet; a list that may be split becomes parts
+    that each fit a page. Only a sheet that fits none of these continues onto
+    more pages (marked 续), as before.
     """
-    documents = {}
-    start = min(max(start, LEVELS[0]), LEVELS[-1])
-    for pages_allowed in (max_pages, max_pages + 1):
-        for level in LEVELS[start:] if pages_allowed == max_pages else LEVELS:
-            if level not in documents:
-                documents[level] = layout(html_for_level(level))
-            if len(documents[level].pages) <= pages_allowed:
-                return documents[level], level
-    densest = LEVELS[-1]
-    return documents[densest], densest
+    fitter = _Fitter(html_for_level, max_pages)
+    levels = list(LEVELS)
+    smallest = levels[-1]
+
+    def result(document, level: int, left_out: list[str]) -> Fit:
+        return Fit(document, level, float(read_plan(fitter.html(level)).get("body_pt", STEPS[level])), left_out)
+
+    plan = read_plan(fitter.html(min(max(start, 0), smallest)))
+    base_css, base_left_out = cut_css(plan, 0)
+    level = fitter.largest(levels, lambda lv: fitter.fits(lv, base_css), start)
+    if level is not None:
+        return result(fitter.layout(level, base_css), level, base_left_out)
+
+    plan = read_plan(fitter.html(smallest))
+    cuts = len(plan.get("cuts", []))
+    if cuts:
+        variants = [cut_css(plan, cut) for cut in range(1, cuts + 1)]
+        found = fitter.largest(
+            list(range(cuts)), lambda index: fitter.fits(smallest, variants[index][0]), hint=cuts // 2
+        )
+        if found is not None:
+            css, left_out = variants[found]
+            return result(fitter.layout(smallest, css), smallest, left_out)
+    if plan.get("split") and max_pages == 1:
+        for parts in range(2, MAX_PARTS + 1):
+            bounds = split_bounds(plan["weights"], parts)
+            css = [base_css + part_css(bounds, part) for part in range(1, parts + 1)]
+            level = fitter.largest(levels, lambda lv, css=css: all(fitter.fits(lv, c) for c in css), hint=0)
+            if level is not None:
+                documents = [fitter.layout(level, c) for c in css]
+                pages = [page for document in documents for page in document.pages]
+                return result(documents[0].copy(pages), level, base_left_out)
+
+    # Nothing fits: the smallest step, continued onto more pages (marked 续); nothing more is cut.
+    return result(fitter.layout(smallest, base_css), smallest, base_left_out)
 
 
 def write_pdf(document) -> bytes:
@@ -98,9 +267,16 @@ def write_pdf(document) -> bytes:
 
 def render_sheet(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0) -> RenderedPdf:
     started = time.perf_counter()
-    document, level = fit(html_for_level, max_pages, start)
-    pdf = write_pdf(document)
-    return RenderedPdf(pdf=pdf, pages=len(document.pages), layout=level, seconds=time.perf_counter() - started)
+    fitted = fit(html_for_level, max_pages, start)
+    pdf = write_pdf(fitted.document)
+    return RenderedPdf(
+        pdf=pdf,
+        pages=len(fitted.document.pages),
+        layout=fitted.level,
+        seconds=time.perf_counter() - started,
+        body_pt=fitted.body_pt,
+        left_out=list(fitted.left_out),
+    )
 
 
 def render_levels(htmls: dict[int, str], max_pages: int = 1, start: int = 0) -> RenderedPdf:
