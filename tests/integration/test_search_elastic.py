@@ -61,7 +61,7 @@ def test_document_body_matches_the_embedded_row():
         "category": "社会救助",
         "life_events": ["困难救助"],
         "level": "村",
-        "online": "全程网办",
+        "online": "村里代办",  # a village 代办 item is filed where the resident goes
         "town_code": "QH-MZ-001",
         "title_terms": row.title_terms,
         "keyword_terms": row.keyword_terms,
