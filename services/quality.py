@@ -20,6 +20,10 @@ from .values import ItemType, LimitUnit, OnlineMode, phone_has_area_code
 
 SUMMARY_MAX = 60
 LICENSING_MIN_FAQS = 2
+# The clarity sheet (明白纸) prints each condition's short form, else its full text: a condition
+# this long takes three lines or more there. Short forms themselves should stay within one line.
+SHEET_CONDITION_MAX = 60
+SHEET_SHORT_MAX = {"sheet_summary": 40, "conditions": 30, "steps": 20}
 
 # Catch-all clauses that tell a resident nothing they can check themselves.
 CATCH_ALL = re.compile(
@@ -45,6 +49,7 @@ FIELD_LABELS = {
     "faq": "常见问题",
     "conditions": "受理条件",
     "summary": "一句话简介",
+    "sheet_summary": "明白纸上的一句话简介",
 }
 # Where each field sits on the edit form (the tab to open), for the message that links to it.
 FIELD_TABS = {
@@ -62,6 +67,7 @@ FIELD_TABS = {
     "legal_basis": "咨询、依据与问答",
     "faq": "咨询、依据与问答",
     "summary": "基本信息",
+    "sheet_summary": "基本信息",
 }
 INLINE_ROW = re.compile(r"^(\w+)\[(\d+)\]$")
 
@@ -219,6 +225,29 @@ def summary(item):
         yield "summary", "缺少一句话简介"
     elif len(text) > SUMMARY_MAX:
         yield "summary", f"一句话简介 {len(text)} 字，超过 {SUMMARY_MAX} 字"
+
+
+@rule
+def sheet_short_forms(item):
+    """Advisory: the clarity sheet is one page in large type; long text needs the editor's short form."""
+    limits = SHEET_SHORT_MAX
+    text = item.sheet_summary.strip()
+    if len(text) > limits["sheet_summary"]:
+        yield "sheet_summary", f"明白纸上的一句话简介 {len(text)} 字，建议不超过 {limits['sheet_summary']} 字"
+    for index, condition in enumerate(item.conditions.all(), start=1):
+        short = condition.sheet_text.strip()
+        if short and len(short) > limits["conditions"]:
+            yield f"conditions[{index}]", f"明白纸上的简写 {len(short)} 字，建议不超过 {limits['conditions']} 字"
+        elif not short and len(condition.text.strip()) > SHEET_CONDITION_MAX:
+            yield (
+                f"conditions[{index}]",
+                f"条件有 {len(condition.text.strip())} 字，明白纸上放不下，"
+                f"建议填写“明白纸上的简写”（{limits['conditions']} 字以内）",
+            )
+    for index, step in enumerate(item.steps.all(), start=1):
+        short = step.sheet_text.strip()
+        if len(short) > limits["steps"]:
+            yield f"steps[{index}]", f"明白纸上的一句话 {len(short)} 字，建议不超过 {limits['steps']} 字"
 
 
 def check_item(item, committee_must_not_issue: dict[str, str] | None = None, town=None) -> list[GuideProblem]:
