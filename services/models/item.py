@@ -344,7 +344,7 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
         FieldPanel(
             "related_items",
             widget=GroupedSelectMultiple,
-            help_text="可多选：按住 Ctrl 键（苹果电脑按 Command 键）再点击。",
+            help_text="可多选：按住键盘上的控制键（苹果电脑为命令键）再逐个点击。",
         ),
         FieldPanel("related_certificates", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("next_review_due")]),
