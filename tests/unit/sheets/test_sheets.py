@@ -55,7 +55,7 @@ def test_an_items_sheet_has_every_section_it_has_content_for(small_town):
     assert list(found) == ["summary", "who", "conditions", "materials", "steps", "facts", "where", "phones", "online"]
     assert found["conditions"].rows == ["家庭人均月收入低于本镇低保标准", "家庭财产符合规定"]
     assert found["materials"].rows[1] == {"main": "委托书（原件1份）", "detail": "委托他人代办的时提交"}
-    assert [step["main"] for step in found["steps"].rows] == ["申请", "审核"]
+    assert found["steps"].rows == ["申请", "审核"]  # one line each: the step's short form, else its name
     assert found["facts"].rows[0] == ["办理时限", "承诺20个工作日", "法定30个工作日"]
     assert found["where"].rows[0]["name"] == small_town[HALL].title
     assert found["where"].rows[0]["hours"][0] == "周一至周五 8:30-12:00，13:30-17:30"
@@ -81,11 +81,27 @@ def test_a_village_items_sheet_counts_the_trip_to_the_village_station(small_town
 
 def test_village_points_share_one_line_on_an_items_sheet(small_town):
     rows = sections(build(small_town[VILLAGE_ITEM]))["where"].rows
-    assert rows == [{"name": "村（社区）便民服务站（东村）", "address": "", "hours": [], "note": "东村村民就近代办"}]
+    assert [(row["name"], row["note"]) for row in rows] == [(small_town[POINT_1].title, "东村村民就近代办")]
     item = ServiceItemPage.objects.get(pk=small_town[VILLAGE_ITEM].pk)
     item.item_places = [ItemPlace(place=small_town[POINT_1]), ItemPlace(place=small_town[POINT_2])]
     item.save_revision().publish()
-    assert sections(build(item))["where"].rows[0]["name"] == "村（社区）便民服务站（全镇2个都可以）"
+    assert sections(build(item))["where"].rows[0]["name"] == "全镇各村（社区）便民服务站"
+
+
+def test_a_sheet_prints_the_short_forms_and_counts_what_the_editor_kept_off(small_town):
+    item = ServiceItemPage.objects.get(pk=small_town[TOWN_ITEM].pk)
+    item.summary = "困难家庭按月领取低保金。申请后二十个工作日内答复。"
+    item.sheet_summary = ""
+    condition, step, material = item.conditions.first(), item.steps.first(), item.materials.first()
+    condition.sheet_text, step.sheet_text, material.on_sheet = "收入低于低保标准", "到窗口交申请", False
+    condition.save(), step.save(), material.save()
+    found = sections(build(item))
+    assert found["summary"].rows == ["困难家庭按月领取低保金。"]  # the first sentence
+    assert found["conditions"].rows[0] == "收入低于低保标准"
+    assert found["steps"].rows[0] == "到窗口交申请"
+    assert found["materials"].more == 1 and all("身份证" not in row["main"] for row in found["materials"].rows)
+    item.sheet_summary = "低保：困难家庭每月领钱"
+    assert sections(build(item))["summary"].rows == ["低保：困难家庭每月领钱"]
 
 
 def test_an_items_sheet_uses_the_settings_of_its_own_town(small_town, other_town):
