@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import reading
 from search import views as search_views
+from sheets import urls as sheet_urls
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/search/", search_views.api_search, name="api_search"),
     path("api/search/suggest/", search_views.api_suggest, name="api_suggest"),
     path("sheets/", include("sheets.urls")),
+    path("s/", include(sheet_urls.short_urlpatterns)),  # the short addresses in sheets' QR codes
     path("reading/<str:mode>/", reading.reading, name="reading"),
 ]
 

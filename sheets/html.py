@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from home.models import TownSettings
 
 from .models import SheetEdition
-from .qr import qr_data_uri
+from .qr import is_printable_address, qr_data_uri, short_address
 from .render import COVER_LEVEL, PART_LABELS, POSTER_STEPS, STEPS
 
 # Bump when templates or sheet.css change, so cached PDFs are rendered again.
@@ -19,10 +19,10 @@ STYLE_VERSION = "2026-12-02.1"
 SHEET_PARAM = "sheet"
 
 
-def qr_target(url: str, number: int) -> str:
-    """The live page address with the sheet's edition, which the page reads to spot stale sheets."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{SHEET_PARAM}={number}"
+def qr_target(base: str, code: str, number: int) -> str:
+    """The short address of the sheet's edition on the town's public address (``/s/QH-MZ-001/3``);
+    it redirects to the live page with ``?sheet=3``, which the page reads to spot stale sheets."""
+    return short_address(base, code, number)
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,21 @@ class Presentation:
 
     town_name: str
     demo_notice: bool
+    public_base: str = ""  # where the QR codes point: the town's public address, else the site's own
+
+    @property
+    def demo_address(self) -> bool:
+        """The QR codes point at a local or demo address, which residents' phones cannot open."""
+        return not is_printable_address(self.public_base)
 
     @classmethod
     def for_site(cls, site) -> Presentation:
         town = TownSettings.for_site(site)
-        return cls(town_name=town.town_name or site.site_name, demo_notice=town.show_demo_notice)
+        base = town.public_base() or site.root_url
+        return cls(town_name=town.town_name or site.site_name, demo_notice=town.show_demo_notice, public_base=base)
 
     def key(self) -> str:
-        return f"{self.town_name}|{int(self.demo_notice)}"
+        return f"{self.town_name}|{int(self.demo_notice)}|{self.public_base}"
 
 
 def render_key(editions: list[SheetEdition], presentation: Presentation, kind: str = "sheet") -> str:
@@ -122,7 +129,7 @@ def sheet_plan(snapshot: dict) -> tuple[list[dict], dict]:
 
 def _context(edition: SheetEdition, presentation: Presentation) -> dict:
     snapshot = edition.snapshot
-    target = qr_target(snapshot["url"], edition.number)
+    target = qr_target(presentation.public_base, edition.code, edition.number)
     return {
         "sheet": snapshot,
         "kind": snapshot.get("kind", "item"),
@@ -130,6 +137,7 @@ def _context(edition: SheetEdition, presentation: Presentation) -> dict:
         "edition": edition,
         "town_name": presentation.town_name,
         "demo_notice": presentation.demo_notice,
+        "demo_address": presentation.demo_address,
         "qr_target": target,
         "qr_uri": qr_data_uri(target),
     }

@@ -1,12 +1,16 @@
-"""Serving sheets, packs and the poster as PDF."""
+"""Serving sheets, packs and the poster as PDF, and the short addresses their QR codes hold."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import http_date
 from wagtail.models import Site
 
+from home.coded import find_by_code
+from home.towns import town_for_request
+
+from .html import SHEET_PARAM
 from .pages import PACK_PREFIX, POSTER_KEY, SheetNotFound
 from .production import ServedSheet, SheetUnavailable
 from .serving import SheetPending, serve
@@ -56,3 +60,18 @@ def pack_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 def poster_pdf(request: HttpRequest) -> HttpResponse:
     return _serve(request, POSTER_KEY, "ZM-A3.pdf")
+
+
+def short_address(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    """``/s/QH-MZ-001/3``, a sheet's QR code: 302 to the page's current address with ``?sheet=3``.
+
+    The page is found by its code within the request's town, so a printed code
+    keeps working after the page's slug changes; the page compares the edition
+    with the current one and tells a resident holding an old sheet what changed.
+    """
+    site = town_for_request(request)
+    page = find_by_code(site, code.upper()) if site is not None else None
+    url = page.get_url(request=request) if page is not None else None
+    if url is None:
+        raise Http404(f"没有编码为 {code} 的页面")
+    return HttpResponseRedirect(f"{url}?{SHEET_PARAM}={int(number)}")

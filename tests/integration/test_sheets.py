@@ -25,6 +25,8 @@ from tests.pdfcheck import A3, A4, font_unicode_maps, is_size, qr_codes, read
 
 pytestmark = pytest.mark.django_db
 
+PUBLIC = "https://qinghe.example"  # content/town.yaml public_address: QR codes point there
+
 
 def get_pdf(client, url: str):
     response = client.get(url)
@@ -42,7 +44,7 @@ def check_sheet(pdf: bytes, page, *, size=A4) -> None:
     first = facts.texts[0].replace("\n", "")
     assert page.title in first and page.code in first
     edition = current_edition(page)
-    assert qr_codes(pdf) == [qr_target(page.get_full_url(), edition.number)]
+    assert qr_codes(pdf) == [qr_target(PUBLIC, page.code, edition.number)]
     assert f"第{edition.number}版" in first.replace(" ", "")
 
 
@@ -107,7 +109,7 @@ def test_certificate_poster_is_one_a3_page_with_both_lists_and_two_qr_codes(clie
     flat = facts.text.replace("\n", "")
     assert "清河镇村（社区）证明事项清单" in flat and "ZM-Y" in flat and "ZM-N" in flat
     lists = [CertificateListPage.objects.get(code=code) for code in ("ZM-Y", "ZM-N")]
-    expected = {qr_target(p.get_full_url(), current_edition(p).number) for p in lists}
+    expected = {qr_target(PUBLIC, p.code, current_edition(p).number) for p in lists}
     assert set(qr_codes(pdf, scale=2)) == expected
 
 
@@ -147,7 +149,7 @@ def test_village_pack_has_cover_contents_and_every_part(client, site):
     )
     part_pages = [production.get_sheet(site, edition.code).record.pages for edition in parts]
     assert facts.pages == int(response["X-Sheet-Pages"]) == int(first.group(1)) - 1 + sum(part_pages)
-    assert qr_codes(pdf, 0) == [qr_target(point.get_full_url(), current_edition(point).number)]
+    assert qr_codes(pdf, 0) == [qr_target(PUBLIC, point.code, current_edition(point).number)]
 
 
 def test_unknown_codes_and_wrong_kinds_are_404_pages(client):
@@ -240,7 +242,7 @@ def test_publishing_makes_a_new_edition_and_old_sheets_show_what_changed(client,
     # The publish task already rendered the new edition.
     assert RenderedSheet.objects.filter(key="QH-RS-004", edition=current).exists()
     _response, pdf = get_pdf(client, "/sheets/QH-RS-004.pdf")
-    assert qr_codes(pdf) == [qr_target(page.get_full_url(), current.number)]
+    assert qr_codes(pdf) == [qr_target(PUBLIC, page.code, current.number)]
 
     html = client.get(f"{page.url}?sheet={first.number}").content.decode()
     expected = f"您扫描的明白纸是第 {first.number} 版（{first.month_label}），当前为第 {current.number} 版"
@@ -289,7 +291,17 @@ def test_pages_with_a_sheet_link_to_it(client):
 
 def test_build_sheets_writes_pdfs_and_reports_failures_at_the_end(tmp_path):
     with pytest.raises(CommandError, match="1 sheet"):
-        call_command("build_sheets", "QH-RS-001", "QH-XX-999", "OF-W01", out=tmp_path, jobs=1, stdout=io.StringIO())
+        call_command(
+            "build_sheets",
+            "QH-RS-001",
+            "QH-XX-999",
+            "OF-W01",
+            out=tmp_path,
+            jobs=1,
+            allow_demo_address=True,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     assert read((tmp_path / "QH-RS-001.pdf").read_bytes()).pages >= 1
     assert read((tmp_path / "OF-W01.pdf").read_bytes()).pages == 1
 

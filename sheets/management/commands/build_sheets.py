@@ -8,15 +8,24 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
+from home.models import TownSettings
 from sheets.batch import build_all
+from sheets.html import Presentation
 from sheets.pages import all_keys, output_path
+
+REFUSED = (
+    "对外网址还是本机或演示地址（{address}），打印出来的二维码扫不开。"
+    "请在 本镇设置 → 对外网址 填写居民能访问的网址，或加 --allow-demo-address 打印演示用的明白纸。"
+)
+ALLOWED = "注意：对外网址是本机或演示地址（{address}），二维码扫不开；每张明白纸的页脚都注明了“演示地址”。"
 
 
 class Command(BaseCommand):
     help = (
         "Build clarity sheets (明白纸) for the given codes, or --all of them (items, certificate lists, "
         "places, village packs as pack:OF-Vnn, the A3 poster as poster:ZM). Carries on past a failing "
-        "sheet and lists failures at the end."
+        "sheet and lists failures at the end. Writing PDFs (--out) needs a public address residents can "
+        "open (本镇设置 → 对外网址), not a local or demo one, unless --allow-demo-address is given."
     )
 
     def add_arguments(self, parser) -> None:
@@ -25,12 +34,18 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="write PDFs into this folder (else only fill the cache)")
         parser.add_argument("--site", help="hostname of the town's site (default: the default site)")
         parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
+        parser.add_argument(
+            "--allow-demo-address",
+            action="store_true",
+            help="write PDFs (--out) even though the QR codes point at a local or demo address",
+        )
 
     def handle(self, *args, codes: list[str], all: bool, out: Path | None, site: str | None, jobs: int, **options):
         if all == bool(codes):
             raise CommandError("Give either --all or one or more codes, not both or neither.")
         target_site = self._site(site)
         if out is not None:
+            self._check_address(target_site, options.get("allow_demo_address", False))
             try:
                 out.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -48,6 +63,16 @@ class Command(BaseCommand):
             for code, error in report.failed:
                 self.stderr.write(f"FAILED {code}: {error}")
             raise CommandError(f"{len(report.failed)} sheet(s) failed")
+
+    def _check_address(self, site: Site, allowed: bool) -> None:
+        """A print batch (--out) stops when its QR codes would point where residents' phones cannot go."""
+        presentation = Presentation.for_site(site)
+        if not presentation.demo_address:
+            return
+        address = TownSettings.for_site(site).public_address or f"未填写，站点地址为 {presentation.public_base}"
+        if not allowed:
+            raise CommandError(REFUSED.format(address=address))
+        self.stderr.write(ALLOWED.format(address=address))
 
     @staticmethod
     def _site(hostname: str | None) -> Site:
