@@ -60,6 +60,7 @@ from services.models import ResponsibleUnit, ServiceCategory, ServiceItemPage
 from services.permissions import is_town_reviewer, user_unit_ids
 from services.quality import check_item, must_not_issue_names
 from sheets.models import RenderedSheet
+from sheets.preview import for_rows, left_out_summary
 
 from .spreadsheet_admin import exportable_items
 from .spreadsheet_export import export_items
@@ -177,7 +178,8 @@ def _value_in(ids_by_value: dict[int, list[int]], default: int = 0):
 
 
 def guide_queryset(site, problem_counts: dict[int, int] | None = None) -> models.QuerySet:
-    """The town's guides with ``state``, ``state_rank``, ``problem_count``, ``sheet_pages`` and ``editor_name``."""
+    """The town's guides with ``state``, ``state_rank``, ``problem_count``, ``sheet_pages``, ``editor_name``,
+    and the newest sheet's ``sheet_body_pt`` and ``sheet_left_out``."""
     if problem_counts is None:
         problem_counts = guide_problem_counts(site)
     by_count: dict[int, list[int]] = {}
@@ -199,6 +201,8 @@ def guide_queryset(site, problem_counts: dict[int, int] | None = None) -> models
             in_review=Exists(in_review.values("pk")),
             problem_count=_value_in(by_count),
             sheet_pages=Subquery(newest_sheet.values("pages")[:1]),
+            sheet_body_pt=Subquery(newest_sheet.values("body_pt")[:1]),
+            sheet_left_out=Subquery(newest_sheet.values("left_out")[:1], output_field=models.JSONField()),
             editor_name=Coalesce(
                 NullIf(Concat(F(f"{user}last_name"), F(f"{user}first_name"), output_field=CharField()), Value("")),
                 F(f"{user}username"),
@@ -314,6 +318,36 @@ class TemplateColumn(Column):
         return context
 
 
+def attach_sheet_fit(rows) -> list:
+    """Give each listed guide ``fit_body_pt`` and ``fit_left_out``: its draft's preview if made, else its sheet's.
+
+    The preview of a guide's latest revision (``sheets.preview``, made after each
+    save) is what the next sheet will print; one cache read for the whole page
+    of rows, no query.
+    """
+    rows = list(rows)
+    previews = for_rows(rows)
+    for row in rows:
+        preview = previews.get(row.pk)
+        if preview is not None and not preview.error:
+            row.fit_body_pt, row.fit_left_out = preview.body_pt, preview.left_out
+        else:
+            row.fit_body_pt, row.fit_left_out = (
+                getattr(row, "sheet_body_pt", None),
+                getattr(row, "sheet_left_out", None),
+            )
+    return rows
+
+
+def _body_pt(page) -> str:
+    value = getattr(page, "fit_body_pt", None)
+    return f"{value:g}" if value else ""
+
+
+def _left_out(page) -> str:
+    return left_out_summary(getattr(page, "fit_left_out", None) or [])
+
+
 def _edit_url(page) -> str:
     return reverse("wagtailadmin_pages:edit", args=[page.pk])
 
@@ -408,6 +442,14 @@ class GuideWorkbenchView(GuideListingMixin, ReportView):
         ),
         REVIEW_DUE,
         TemplateColumn("sheet_pages", "catalog/workbench/sheet_cell.html", label="明白纸页数", sort_key="sheet_pages"),
+        TemplateColumn(
+            "sheet_body_pt",
+            "catalog/workbench/sheet_body_cell.html",
+            label="明白纸字号",
+            sort_key="sheet_body_pt",
+            classname="w-whitespace-nowrap",
+        ),
+        TemplateColumn("sheet_left_out", "catalog/workbench/sheet_left_out_cell.html", label="明白纸放不下"),
         EDITOR,
     ]
     list_export = [
@@ -420,6 +462,8 @@ class GuideWorkbenchView(GuideListingMixin, ReportView):
         "next_review_due",
         "review_note",
         "sheet_pages",
+        "sheet_body_pt",
+        "sheet_left_out",
         "editor_name",
     ]
     export_headings = {
@@ -432,6 +476,8 @@ class GuideWorkbenchView(GuideListingMixin, ReportView):
         "next_review_due": "复核日期",
         "review_note": "复核提示",
         "sheet_pages": "明白纸页数",
+        "sheet_body_pt": "明白纸字号",
+        "sheet_left_out": "明白纸放不下",
         "editor_name": "最后编辑人",
     }
 
@@ -441,6 +487,9 @@ class GuideWorkbenchView(GuideListingMixin, ReportView):
 
     def get_paginate_by(self, queryset):
         return None if self.is_guides_export else super().get_paginate_by(queryset)
+
+    def get_table(self, object_list):
+        return super().get_table(attach_sheet_fit(object_list))
 
     def exportable(self):
         """The guides the user may export whole (``catalog.spreadsheet_admin``), or None."""
@@ -474,6 +523,8 @@ class GuideWorkbenchView(GuideListingMixin, ReportView):
             "next_review_due": item.next_review_due,
             "review_note": _review_label(item),
             "sheet_pages": item.sheet_pages,
+            "sheet_body_pt": _body_pt(item),
+            "sheet_left_out": _left_out(item),
             "editor_name": item.editor_name or "",
         }
 

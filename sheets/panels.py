@@ -1,4 +1,4 @@
-"""The 明白纸 panel on edit forms: current edition, page count, and warnings for editors."""
+"""The 明白纸 panel on edit forms: current edition, page count, the draft's preview, and warnings for editors."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ from .cache import latest_render
 from .content import SNAPSHOT_FORMAT, build
 from .editions import current_edition
 from .fonts import missing_characters
+from .preview import for_panel
 
 MISSING_CACHE_SECONDS = 24 * 60 * 60
 
 
 class SheetPanel(Panel):
-    """Shows whether the published sheet fits one page and prints every character."""
+    """Shows the sheet the draft would print, whether the published sheet fits one page, and unprintable characters.
+
+    The draft's preview (a picture of page 1, the body size reached, what was
+    left out) is made in the background after each save (``sheets.preview``);
+    the panel only reads it, and says 预览生成中… until it is ready.
+    """
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "sheets/admin/sheet_panel.html"
@@ -27,6 +33,7 @@ class SheetPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             page = self.instance
+            context["preview"] = for_panel(page) if page.pk else None
             if not page.pk or not page.live or not getattr(page, "code", ""):
                 context["unpublished"] = True
                 return context

@@ -170,3 +170,14 @@ def build_sheet_keys(site_id: int, keys: list[str]) -> dict:
     site = Site.objects.select_related("root_page").get(pk=site_id)
     report = build_all(site, keys, refresh=False)
     return {"done": report.done, "failed": [code for code, _error in report.failed]}
+
+
+@task(backend="sheets")
+def preview_draft(page_id: int, revision_id: int) -> dict:
+    """The sheet a saved draft would print, for the 明白纸 panel: body size, what it leaves out, a PNG."""
+    from .preview import make_preview
+
+    preview = make_preview(page_id, revision_id)
+    if preview is None:
+        return {"superseded": True}
+    return {"body_pt": preview.body_pt, "left_out": preview.left_out, "pages": preview.pages, "error": preview.error}

@@ -1,13 +1,28 @@
-"""The 明白纸 panel on the edit form of every page type that has a sheet."""
+"""The 明白纸 panel on the edit form of every page type that has a sheet, and its draft preview."""
 
+from django.urls import path
 from wagtail import hooks
 
 from home.panels import PAGE_EDIT_PANELS_HOOK
 
 from .content import has_sheet
 from .panels import SheetPanel
+from .preview import preview_png, queue_preview
 
 
 @hooks.register(PAGE_EDIT_PANELS_HOOK)
 def sheet_panel(model) -> list:
     return [SheetPanel(heading="明白纸")] if has_sheet(model) else []
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def preview_saved_draft(request, page) -> None:
+    """Each save from the edit form (draft or publish) queues the preview of the revision it made."""
+    if has_sheet(page) and page.latest_revision_id is not None:
+        queue_preview(page.pk, page.latest_revision_id)
+
+
+@hooks.register("register_admin_urls")
+def register_preview_urls():
+    return [path("sheets/preview/<int:page_id>/<int:revision_id>.png", preview_png, name="sheet_preview_png")]
