@@ -151,3 +151,76 @@ class QueryLogDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.query} ×{self.searches}"
+
+
+class HotWordCandidate(index.Indexed, models.Model):
+    """A searched phrase that is not a vetted term (a name, everyday word or synonym), waiting for an editor.
+
+    Only vetted terms and approved candidates can become computed hot words
+    (``search.editorial``); a rejected phrase never does, even a vetted one.
+    Popular unvetted queries are added here as pending by the hot-word
+    computation; editors may also add a phrase themselves.
+    """
+
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    STATUS_CHOICES = [(PENDING, "待审核"), (APPROVED, "已批准"), (REJECTED, "已拒绝")]
+
+    query = models.CharField(
+        "搜索词", max_length=100, unique=True, help_text="居民搜索的词，保存时统一为简体、半角、小写。"
+    )
+    status = models.CharField(
+        "审核结果",
+        max_length=10,
+        choices=STATUS_CHOICES,
+        default=PENDING,
+        db_index=True,
+        help_text="批准后才可能出现在首页“大家常搜”；拒绝后即使是事项名称也不再出现。",
+    )
+    created_at = models.DateTimeField("加入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("审核时间", auto_now=True)
+
+    panels = [FieldPanel("query"), FieldPanel("status")]
+    search_fields = [index.SearchField("query"), index.AutocompleteField("query"), index.FilterField("status")]
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        verbose_name = "热搜词候选"
+        verbose_name_plural = "热搜词候选"
+
+    def __str__(self) -> str:
+        return self.query
+
+    def clean(self) -> None:
+        from .analysis import MAX_QUERY_CHARS, normalize
+
+        self.query = normalize(self.query)[:MAX_QUERY_CHARS]
+        if not self.query:
+            raise ValidationError({"query": "请填写搜索词"})
+
+    def recent_searches(self) -> int:
+        """Searches of the last 30 days (each client once a day)."""
+        since = timezone.localdate() - timezone.timedelta(days=30)
+        total = QueryLogDay.objects.filter(query=self.query, day__gte=since).aggregate(n=models.Sum("searches"))["n"]
+        return total or 0
+
+    recent_searches.short_description = "近30天搜索人次"
+
+
+class QuerySeen(models.Model):
+    """Today's "already counted" marks of the query log (``search.querylog``): one per client and query.
+
+    ``digest`` is a hash of the client key (itself a keyed hash of address and
+    user agent) and the query: it cannot be traced back to an address, and two
+    marks of one client cannot be linked. Marks of past days are deleted.
+    """
+
+    day = models.DateField(db_index=True)
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        unique_together = [("day", "digest")]
+        verbose_name = "搜索计数标记"
+        verbose_name_plural = "搜索计数标记"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.digest[:8]}"

@@ -7,14 +7,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django_ratelimit.decorators import ratelimit
 
+from home.clients import client_hash
 from home.towns import town_for_request, town_path
 
 from .editorial import hot_words_for
 from .engine import search as run_search
 from .models import DOC_TYPES
+from .querylog import record
+from .results import SearchResponse
 from .suggest import did_you_mean, suggestions
 
-API_RATE = "60/m"  # per client address; a resident typing fast stays well under it
+# Per client address behind trusted proxies (home.clients.ratelimit_key); each view counts on its own.
+RATE_KEY = "home.clients.ratelimit_key"
+API_RATE = "60/m"  # a resident typing fast stays well under it
+PAGE_RATE = API_RATE  # the results page: one request per search, so the same limit is generous
+RETRY_AFTER_SECONDS = 60
 FACET_GROUPS = [("category", "分类"), ("life_events", "人生事件"), ("level", "办理层级"), ("online", "办理方式")]
 
 PER_PAGE = 10
@@ -43,22 +50,37 @@ def _limit(request: HttpRequest, default: int = 10) -> int:
 
 def too_many_requests() -> JsonResponse:
     return JsonResponse(
-        {"error": "请求太频繁，请稍后再试。", "retry_after_seconds": 60},
+        {"error": "请求太频繁，请稍后再试。", "retry_after_seconds": RETRY_AFTER_SECONDS},
         status=429,
-        headers={"Retry-After": "60"},
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         json_dumps_params={"ensure_ascii": False},
     )
 
 
-@ratelimit(key="ip", rate=API_RATE, block=False)
+def too_many_searches(request: HttpRequest) -> TemplateResponse:
+    """The results page's 429: a plain Chinese page that reads nothing from the database."""
+    context = {"retry_after_minutes": max(1, RETRY_AFTER_SECONDS // 60)}
+    return TemplateResponse(
+        request, "search/too_many.html", context, status=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
+def _log(request: HttpRequest, response: SearchResponse) -> None:
+    """Count the search in the query log, once per client and day (``search.querylog``)."""
+    if response.query:
+        record(response.query, zero=response.total == 0, client=client_hash(request))
+
+
+@ratelimit(key=RATE_KEY, rate=API_RATE, block=False)
 def api_search(request: HttpRequest) -> JsonResponse:
     if getattr(request, "limited", False):
         return too_many_requests()
-    response = run_search(request.GET.get("q", ""), town_root_path(request), limit=_limit(request))
+    response = run_search(request.GET.get("q", ""), town_root_path(request), limit=_limit(request), log=False)
+    _log(request, response)
     return JsonResponse(response.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
-@ratelimit(key="ip", rate=API_RATE, block=False)
+@ratelimit(key=RATE_KEY, rate=API_RATE, block=False)
 def api_suggest(request: HttpRequest) -> JsonResponse:
     if getattr(request, "limited", False):
         return too_many_requests()
@@ -67,7 +89,10 @@ def api_suggest(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"query": query[:100], "suggestions": items}, json_dumps_params={"ensure_ascii": False})
 
 
+@ratelimit(key=RATE_KEY, rate=PAGE_RATE, block=False)
 def search(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return too_many_searches(request)
     filters = {name: request.GET[name] for name in FILTERS if request.GET.get(name)}
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
@@ -80,7 +105,9 @@ def search(request: HttpRequest) -> HttpResponse:
         filters=filters,
         limit=PER_PAGE,
         offset=(page_number - 1) * PER_PAGE,
+        log=False,
     )
+    _log(request, response)
     paginator = Paginator(range(response.total), PER_PAGE)
     context = {
         "search_query": response.query,

@@ -1,4 +1,4 @@
-"""Admin: synonyms and best bets that editors keep, grouped under 搜索词管理."""
+"""Admin: synonyms, best bets and hot-word candidates that editors keep, grouped under 搜索词管理."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import BestBet, Synonym
+from .models import BestBet, HotWordCandidate, Synonym
 from .reports import REPORTS
 
 
@@ -23,12 +23,23 @@ class BestBetViewSet(SnippetViewSet):
     list_display = ["query", "page", "starts_at", "expires_at"]
 
 
+class HotWordCandidateViewSet(SnippetViewSet):
+    """热搜词候选: popular searches that are no name, everyday word or synonym; approve or reject each."""
+
+    model = HotWordCandidate
+    icon = "tag"
+    menu_label = "热搜词候选"
+    list_display = ["query", "status", "recent_searches", "created_at"]
+    list_filter = ["status"]
+    copy_view_enabled = False
+
+
 class SearchGroup(SnippetViewSetGroup):
     # Not 搜索: Wagtail's own page search is called that in the same menu.
     menu_label = "搜索词管理"
     menu_icon = "search"
     menu_order = 310
-    items = (SynonymViewSet, BestBetViewSet)
+    items = (SynonymViewSet, BestBetViewSet, HotWordCandidateViewSet)
 
 
 register_snippet(SearchGroup)

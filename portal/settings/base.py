@@ -7,6 +7,7 @@ SQLite, the embedded search and a local-memory cache.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -150,6 +151,19 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Client addresses (home/clients.py), for rate limits and for counting a search
+# once per client: X-Forwarded-For is believed only when the request comes from
+# one of these proxies (addresses or networks, comma-separated, e.g. the nginx
+# in front of the app: TRUSTED_PROXIES=127.0.0.1). Default none: REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from error
+# django-ratelimit's key="ip" reads the same address.
+RATELIMIT_IP_META_KEY = "home.clients.client_address"
 
 # Search: ELASTICSEARCH_URL selects the Elasticsearch backend; unset means the
 # embedded backend on the project's own database.
