@@ -19,12 +19,13 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.connection import ConnectionProxy
 from wagtail.models import Page, Revision
 
 from .content import SNAPSHOT_FORMAT, build
@@ -38,6 +39,9 @@ PREVIEW_DPI = 50
 PREVIEW_SECONDS = 30 * 24 * 60 * 60
 QUEUED_SECONDS = 10 * 60  # after this a preview still missing is queued again (a lost task, a restarted worker)
 VERSION = f"{SNAPSHOT_FORMAT}:{STYLE_VERSION}"
+
+# Made by the task worker, shown by the web server: a cache both processes see.
+cache = ConnectionProxy(caches, "shared")
 
 
 @dataclass

@@ -151,6 +151,17 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "shared": what one process makes and another shows (a draft's sheet preview,
+# made by the task worker, shown by the web server). Redis when configured, else
+# files under var/cache, which every process on this machine sees.
+CACHES["shared"] = (
+    {**CACHES["default"], "KEY_PREFIX": "portal-shared"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "shared")),
+    }
+)
 
 # Client addresses (home/clients.py), for rate limits and for counting a search
 # once per client: X-Forwarded-For is believed only when the request comes from

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Site
@@ -48,6 +48,7 @@ def _restore_sqlite(source: Path) -> None:
     ContentType.objects.clear_cache()
     Site.clear_site_root_paths_cache()
     cache.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture(scope="session")

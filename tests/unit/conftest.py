@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from wagtail.models import Site
 
@@ -43,6 +43,7 @@ def _built_for_module(django_db_blocker, build: Callable[[], SmallTown]) -> Iter
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             cache.clear()
+            caches["shared"].clear()
             Site.clear_site_root_paths_cache()
 
 
@@ -62,6 +63,7 @@ def _other_town_tree(_small_town_tree, django_db_blocker) -> Iterator[SmallTown]
 def small_town(_small_town_tree, db) -> SmallTown:
     """The small town on ``unit.test``: ``small_town.site``, ``small_town["UT-MZ-001"]`` …"""
     cache.clear()  # site root paths and settings cached by an earlier, rolled-back test
+    caches["shared"].clear()
     return _small_town_tree.reloaded()
 
 
