@@ -15,7 +15,7 @@ from .qr import is_printable_address, qr_data_uri, short_address
 from .render import COVER_LEVEL, PART_LABELS, POSTER_STEPS, STEPS
 
 # Bump when templates or sheet.css change, so cached PDFs are rendered again.
-STYLE_VERSION = "2026-12-02.1"
+STYLE_VERSION = "2026-12-02.2"
 SHEET_PARAM = "sheet"
 
 
@@ -55,9 +55,9 @@ def render_key(editions: list[SheetEdition], presentation: Presentation, kind: s
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-# Characters of sheet text a step of the type ladder holds on one page, largest type first
-# (measured on the demo catalog, see docs/sheets.md); only a starting hint that fitting re-checks upward.
-LEVEL_THRESHOLDS = (450, 520, 600, 680)
+# Characters of sheet text a step of the type ladder holds on one page, largest type first, one per
+# half point (measured on the demo catalog, see docs/sheets.md); only a starting hint that fitting re-checks upward.
+LEVEL_THRESHOLDS = (450, 485, 520, 560, 600, 640, 680, 720)
 
 
 def text_size(snapshot: dict) -> int:
@@ -146,7 +146,8 @@ def _context(edition: SheetEdition, presentation: Presentation) -> dict:
 def _step(context: dict, level: int, steps: tuple[float, ...] = STEPS) -> dict:
     """The context for one step of the type ladder: its level, body size and the plan that carries it."""
     level = min(max(level, 0), len(steps) - 1)
-    return context | {"level": level, "plan": context.get("plan", {}) | {"body_pt": steps[level]}}
+    body_pt = steps[level]
+    return context | {"level": level, "root_pt": f"{body_pt:g}", "plan": context.get("plan", {}) | {"body_pt": body_pt}}
 
 
 def sheet_html(edition: SheetEdition, presentation: Presentation) -> Callable[[int], str]:

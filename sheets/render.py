@@ -1,9 +1,14 @@
 """HTML to PDF with WeasyPrint: fitting a sheet to one page in the largest type, and a hard time limit.
 
 A sheet is a short guide in large type. ``fit`` lays it out at the largest
-step of a type ladder that fits one page (body 18, 17, 16, 15, 14 pt; each
+step of a type ladder that fits one page (body 18 down to 14 pt; each
 step scales the whole type scale and its spacing), so a short guide prints
-large and fills its page. When even 14 pt does not fit, rows are left out in
+large and fills its page. The steps are half a point apart (18, 17.5, … 14),
+so the step a sheet lands on leaves at most a few lines of its page blank,
+and below the largest step that space is spread between the sections
+(``fill_css``, one more layout); the ladder is searched in halves, so nine
+steps cost about four layouts.
+When even 14 pt does not fit, rows are left out in
 an order the HTML carries (``sheets.html.sheet_plan``), each section saying
 what it lost (另有3项材料，扫码查看全部); a certificate list is never cut but
 split into parts that are each a whole sheet (第1部分，共2部分). Type never
@@ -37,9 +42,10 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).parent / "static" / "sheets" / "sheet.css"
-# The type ladder: body size in pt per level, largest first. sheet.css scales everything from it (rem).
-STEPS = (18.0, 17.0, 16.0, 15.0, 14.0)
-POSTER_STEPS = (20.0, 19.0, 18.0, 17.0, 16.0)  # the A3 poster, read from further away
+# The type ladder: body size in pt per level, largest first, half a point apart. The sheet's root
+# element is set in it and sheet.css scales everything from it (rem).
+STEPS = tuple(18.0 - 0.5 * level for level in range(9))  # 18, 17.5, ... 14
+POSTER_STEPS = tuple(20.0 - 0.5 * level for level in range(9))  # the A3 poster, read from further away: 20 ... 16
 LEVELS = tuple(range(len(STEPS)))
 COVER_LEVEL = LEVELS[-1]  # a pack cover: its contents table at the smallest body size, on as few pages as may be
 MAX_PARTS = 3
@@ -156,6 +162,45 @@ def split_bounds(weights: list[int], parts: int) -> list[int]:
     return bounds
 
 
+# A sheet set below the largest step fills its page: what blank space the step leaves beyond this share
+# goes between its sections, at most FILL_MAX_LINES body lines per section (sheets with few long sections
+# keep the rest at the bottom).
+FILL_KEEP = 0.02
+FILL_MAX_LINES = 1.0
+_BLOCK = re.compile(r'<section class="block[ "]')
+
+
+def blank_share(document) -> float:
+    """The share of the first page's content area below its last line of text or image.
+
+    Lines, not boxes: a box in columns may reach down to the page's bottom.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    page = document.pages[0]._page_box
+    lowest, stack = page.content_box_y(), [page.children[0]]  # the root box; the margin boxes are the footer
+    while stack:
+        box = stack.pop()
+        if isinstance(box, boxes.LineBox | boxes.ReplacedBox):
+            lowest = max(lowest, box.position_y + box.margin_height())
+        elif isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    used = lowest - page.content_box_y()
+    return max(0.0, 1.0 - used / page.height) if page.height else 0.0
+
+
+def fill_css(document, html: str, body_pt: float) -> str:
+    """CSS that spreads a one-page sheet's blank space between its sections ('' when there is little)."""
+    blocks = len(_BLOCK.findall(html))
+    page = document.pages[0]._page_box
+    spare = (blank_share(document) - FILL_KEEP) * page.height * 0.75  # CSS px to pt
+    if blocks < 2 or spare <= 0:
+        return ""
+    extra = min(spare / (2 * blocks), FILL_MAX_LINES * 1.4 * body_pt / 2)
+    top, bottom = 0.2 * body_pt + extra, 0.15 * body_pt + extra  # sheet.css: .block padding 0.2rem 0 0.15rem
+    return f"html body .block{{padding-top:{top:.2f}pt;padding-bottom:{bottom:.2f}pt}}"
+
+
 class _Fitter:
     """Lays out variants of one sheet, each at most once."""
 
@@ -227,14 +272,26 @@ def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0
     levels = list(LEVELS)
     smallest = levels[-1]
 
+    def body_pt(level: int) -> float:
+        return float(read_plan(fitter.html(level)).get("body_pt", STEPS[level]))
+
     def result(document, level: int, left_out: list[str]) -> Fit:
-        return Fit(document, level, float(read_plan(fitter.html(level)).get("body_pt", STEPS[level])), left_out)
+        return Fit(document, level, body_pt(level), left_out)
+
+    def filled(level: int, css: str, left_out: list[str]) -> Fit:
+        """The sheet at ``level``; below the largest step, its sections spaced out to fill the page."""
+        document = fitter.layout(level, css)
+        if level != levels[0] and max_pages == 1 and len(document.pages) == 1:
+            extra = fill_css(document, fitter.html(level), body_pt(level))
+            if extra and fitter.fits(level, css + extra):
+                document = fitter.layout(level, css + extra)
+        return result(document, level, left_out)
 
     plan = read_plan(fitter.html(min(max(start, 0), smallest)))
     base_css, base_left_out = cut_css(plan, 0)
     level = fitter.largest(levels, lambda lv: fitter.fits(lv, base_css), start)
     if level is not None:
-        return result(fitter.layout(level, base_css), level, base_left_out)
+        return filled(level, base_css, base_left_out)
 
     plan = read_plan(fitter.html(smallest))
     cuts = len(plan.get("cuts", []))
@@ -245,7 +302,7 @@ def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0
         )
         if found is not None:
             css, left_out = variants[found]
-            return result(fitter.layout(smallest, css), smallest, left_out)
+            return filled(smallest, css, left_out)
     if plan.get("split") and max_pages == 1:
         for parts in range(2, MAX_PARTS + 1):
             bounds = split_bounds(plan["weights"], parts)

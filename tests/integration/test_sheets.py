@@ -68,19 +68,23 @@ def test_a_short_item_sheet_is_one_a4_page_in_reading_order(client):
     assert "清河镇" in text and "本站为演示数据" in text
 
 
-def test_a_guide_too_long_for_one_page_continues_marked_and_warns_the_editor(client, admin_client):
+def test_the_longest_guide_is_one_page_that_says_what_it_left_out(client, site):
     _short, long = shortest_and_longest_items()
-    _response, pdf = get_pdf(client, f"/sheets/{long.code}.pdf")
+    response, pdf = get_pdf(client, f"/sheets/{long.code}.pdf")
     check_sheet(pdf, long)
     facts = read(pdf)
-    assert facts.pages == 2
-    assert "续" in facts.texts[1] and long.title in facts.texts[1].replace("\n", "")
-    # Nothing is cut: every material of the guide is on the sheet.
+    assert facts.pages == 1 == int(response["X-Sheet-Pages"])
     flat = facts.text.replace("\n", "")
-    for material in long.materials.all():
-        assert material.name[:6] in flat
-    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[long.pk])).content.decode()
-    assert "明白纸超过一页" in html
+    assert "（续）" not in flat
+    record = production.get_sheet(site, long.code).record
+    assert record.body_pt >= 14
+    # Whatever is left out is said in its section (另有3项材料，扫码查看全部), and every material is counted.
+    for lost in record.left_out:
+        assert f"另有{lost}，扫码查看全部" in flat
+    counted = sum(int(lost[: -len("项材料")]) for lost in record.left_out if lost.endswith("项材料"))
+    materials = list(long.materials.all())
+    printed = [m for m in materials if m.name[:6] in flat]
+    assert len(printed) + counted == len(materials)
 
 
 @pytest.mark.parametrize("code", ["ZM-N", "ZM-Y"])
@@ -94,11 +98,16 @@ def test_certificate_list_sheets(client, code):
         assert entry.title[:8] in flat
     heading = "不再开证明，改为这样办" if code == "ZM-N" else "用途和出具程序"
     assert heading in flat
-    # 20 certificates with their alternatives need a second A4 page; the 8 that may be issued fit one.
+    # The 8 certificates that may be issued fit one page; the 20 with their alternatives are split into
+    # two parts, each a whole sheet with the title and QR code (第1部分，共2部分), never continued (续).
     expected = {"ZM-N": 2, "ZM-Y": 1}[code]
     assert facts.pages == int(_response["X-Sheet-Pages"]) == expected
-    if expected > 1:
-        assert "续" in facts.texts[1]
+    assert "（续）" not in flat
+    for index in range(1, expected + 1):
+        text = facts.texts[index - 1].replace("\n", "")
+        assert page.title in text and code in text
+        if expected > 1:
+            assert f"第{index}部分，共{expected}部分" in text
 
 
 def test_certificate_poster_is_one_a3_page_with_both_lists_and_two_qr_codes(client):
