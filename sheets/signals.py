@@ -31,6 +31,7 @@ def schedule_after_publish(sender, instance, **kwargs) -> None:
 PRINTED_SETTINGS = {
     "town_name": "all",
     "show_demo_notice": "all",
+    "public_address": "all",  # every QR code and footer carries it
     "consultation_phone": "items",
     "complaint_phone": "items",
     "online_service_url": "items",

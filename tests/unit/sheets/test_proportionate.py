@@ -57,6 +57,7 @@ def test_hot_words_are_on_no_sheet(small_town, enqueued, django_capture_on_commi
         ({"consultation_phone": "0517-86811111"}, ["items"]),
         ({"online_service_url": "https://zwfw.example.gov.cn/"}, ["items"]),
         ({"town_name": "新单元镇"}, ["all"]),
+        ({"public_address": "https://bianmin.unit.gov.cn/"}, ["all"]),
         ({"show_demo_notice": True, "complaint_phone": "0517-86812222"}, ["all", "items"]),
     ],
 )
