@@ -205,7 +205,7 @@ def test_render_failure_serves_the_last_good_sheet_else_a_clear_error(
         return explode
 
     monkeypatch.setattr(production, "sheet_html", broken)
-    page.summary = "改过的简介，需要重新生成明白纸。"
+    page.summary = page.sheet_summary = "改过的简介，需要重新生成明白纸。"  # the sheet prints the short form
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()  # new edition; its render fails in the task and again below
     response = client.get("/sheets/QH-RS-003.pdf")
