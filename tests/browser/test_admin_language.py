@@ -206,7 +206,7 @@ def test_explorer_and_a_guide_through_editing_and_workflow(journey, portal):
     page.keyboard.press("Escape")
 
     # Typing starts autosave; then a draft is saved by hand.
-    summary = page.get_by_role("textbox", name="一句话简介")
+    summary = page.get_by_role("textbox", name=re.compile(r"^一句话简介"))
     summary.fill(f"界面语言检查改写的简介，编号{time.strftime('%m%d%H%M%S')}。")
     expect(page.get_by_text("已保存", exact=True)).to_be_visible(timeout=30_000)
     walk.check("autosaved", shot=True)

@@ -65,7 +65,7 @@ def test_department_editor_and_reviewer(journey, portal):
     expect(page.get_by_role("textbox", name="编码")).to_have_value(CODE)
 
     # A change that leaves the guide without a legal basis: saved as a draft, refused for review.
-    page.get_by_role("textbox", name="一句话简介").fill(summary)
+    page.get_by_role("textbox", name=re.compile(r"^一句话简介")).fill(summary)
     page.get_by_role("tab", name="咨询、依据与问答").click()
     for button in page.locator("[id^='id_legal_bases-'][id$='-DELETE-button']").all():
         if button.is_visible():
