@@ -10,7 +10,10 @@ from tests.unit.towns import TOWN_ITEM
 
 pytestmark = pytest.mark.django_db
 
-LONG_CONDITION = "家庭月人均收入低于县人民政府公布的低保标准（示例：每人每月860元，以县民政局当年公布的标准为准），家庭财产状况也符合县里的规定"
+LONG_CONDITION = (
+    "家庭月人均收入低于县人民政府公布的低保标准（示例：每人每月860元，以县民政局当年公布的标准为准），"
+    "家庭财产状况也符合县里的规定"
+)
 
 
 def sheet_problems(item) -> list[str]:
