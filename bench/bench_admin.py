@@ -35,11 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.demo_site import set_up_demo_site  # noqa: E402
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+from bench.demo_site import p95, set_up_demo_site  # noqa: E402
 
 
 @dataclass
