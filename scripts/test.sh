@@ -5,7 +5,9 @@
 #   integration  the whole demo catalog on SQLite, restored from a cached database
 #   browser      the real portal in headless Chromium (Playwright, Debian's chromium)
 #   postgresql   the tests marked `engine` (what depends on the database) on PostgreSQL
-# Extra arguments go to every pytest run (e.g. -x, -k name).
+# Each pytest run spreads its test files over TEST_WORKERS processes
+# (pytest-xdist, default 2: the CI machine's cores); TEST_WORKERS=0 runs them
+# in this process. Extra arguments go to every pytest run (e.g. -x, -k name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -40,14 +42,17 @@ layer() {  # layer NAME COMMAND...: run one layer and record its counts and time
   return "$status"
 }
 
+# Whole files go to one worker, so a module's page tree is built once.
+parallel=(-n "${TEST_WORKERS:-2}" --dist loadfile)
+
 started_all=$(date +%s)
 failed_layers=()
 layer lint bash -c '.venv/bin/ruff check . && .venv/bin/ruff format --check .' || failed_layers+=(lint)
 # (lint has no test count: its line reads 0 passed, 0 failed; a failure is listed under "failed layers")
-layer unit .venv/bin/pytest -q tests/unit "$@" || failed_layers+=(unit)
-layer integration .venv/bin/pytest -q tests/integration "$@" || failed_layers+=(integration)
-layer browser .venv/bin/pytest -q tests/browser "$@" || failed_layers+=(browser)
-layer postgresql scripts/with-postgres.sh .venv/bin/pytest -q -m engine tests/integration "$@" \
+layer unit .venv/bin/pytest -q "${parallel[@]}" tests/unit "$@" || failed_layers+=(unit)
+layer integration .venv/bin/pytest -q "${parallel[@]}" tests/integration "$@" || failed_layers+=(integration)
+layer browser .venv/bin/pytest -q "${parallel[@]}" tests/browser "$@" || failed_layers+=(browser)
+layer postgresql scripts/with-postgres.sh .venv/bin/pytest -q "${parallel[@]}" -m engine tests/integration "$@" \
   || failed_layers+=(postgresql)
 
 echo

@@ -270,15 +270,23 @@ def test_publishing_an_unchanged_page_keeps_the_edition(django_capture_on_commit
     assert current_edition(page).number == first.number
 
 
-def test_changing_a_place_renews_the_sheets_that_show_its_hours(django_capture_on_commit_callbacks):
+def test_changing_a_place_renews_the_sheets_that_show_its_hours(monkeypatch, django_capture_on_commit_callbacks):
+    from sheets import tasks
+
+    queued: list[str] = []  # the low-priority renewals a worker would render (packs take seconds each)
+    monkeypatch.setattr(tasks, "queue_renewals", lambda site_id, keys: queued.extend(keys))
     window = PlacePage.objects.get(code="OF-W03")
-    item = window.handled_items().first()
-    before = ensure_edition(item).number
+    items = list(window.handled_items())
+    before = {item.code: ensure_edition(item).number for item in items}
     window.hours_note = "每月最后一个周五下午内部盘点，暂停办理"
     with django_capture_on_commit_callbacks(execute=True):
         window.save_revision().publish()
-    assert current_edition(item).number == before + 1
-    assert "每月最后一个周五" in str(current_edition(item).snapshot)
+    for item in items:
+        assert current_edition(item).number == before[item.code] + 1
+        assert "每月最后一个周五" in str(current_edition(item).snapshot)
+    # The window's own sheet is rendered at once; every item sheet that shows its hours is queued.
+    assert RenderedSheet.objects.filter(key="OF-W03", edition=current_edition(window)).exists()
+    assert {item.code for item in items} <= set(queued)
 
 
 def test_pages_with_a_sheet_link_to_it(client):
