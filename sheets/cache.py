@@ -34,6 +34,7 @@ def store(site: Site, key: str, source_hash: str, edition: SheetEdition | None, 
                 layout=rendered.layout,
                 body_pt=rendered.body_pt,
                 left_out=rendered.left_out,
+                recipe=rendered.recipe,
                 render_seconds=rendered.seconds,
             )
             old = RenderedSheet.objects.filter(site=site, key=key).order_by("-rendered_at", "-pk")[KEEP_RENDERS:]
@@ -59,3 +60,10 @@ def previous_layout(site: Site, key: str, page_id: int | None = None) -> int | N
     if page_id is not None:
         renders = renders.filter(edition__page_id=page_id)
     return renders.order_by("-rendered_at").values_list("layout", flat=True).first()
+
+
+def recipes(site: Site, keys_and_hashes: list[tuple[str, str]]) -> dict[str, dict]:
+    """The fit recipe of each sheet already rendered from the same source, by key (one query)."""
+    wanted = dict(keys_and_hashes)
+    rows = RenderedSheet.objects.filter(site=site, key__in=wanted).values_list("key", "source_hash", "recipe")
+    return {key: recipe for key, source_hash, recipe in rows if recipe and wanted[key] == source_hash}

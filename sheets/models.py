@@ -57,6 +57,8 @@ class RenderedSheet(models.Model):
     layout = models.PositiveSmallIntegerField(default=0)  # the step of the type ladder, 0 the largest
     body_pt = models.FloatField("正文字号（磅）", default=0)
     left_out = models.JSONField("未印上的内容", default=list, blank=True)  # ["3项材料", "1个步骤"]
+    # render.Fit.recipe: the ladder step and CSS that fitted, so a village pack lays this sheet out once.
+    recipe = models.JSONField("排版方案", default=dict, blank=True)
     render_seconds = models.FloatField(default=0)
     rendered_at = models.DateTimeField(default=timezone.now)
 

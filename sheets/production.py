@@ -19,7 +19,17 @@ from .editions import ensure_edition
 from .html import Presentation, cover_html, guess_level, poster_html, render_key, sheet_html
 from .models import RenderedSheet, SheetEdition
 from .pages import CERTIFICATE_CODES, PACK_PREFIX, POSTER_KEY, SheetNotFound, service_hall, sheet_page
-from .render import LEVELS, RenderedPdf, fit, layout, render_levels, render_sheet, render_with_limit, write_pdf
+from .render import (
+    LEVELS,
+    RenderedPdf,
+    fit,
+    lay_out_again,
+    layout,
+    render_levels,
+    render_sheet,
+    render_with_limit,
+    write_pdf,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -135,19 +145,27 @@ def get_pack(site: Site, code: str) -> ServedSheet:
     cached = cache.lookup(site, key, source_hash)
     if cached is not None:
         return ServedSheet(cached)
-    hints = [level_hint(site, edition.code, edition) for edition in parts]
-    rendered = render_pack(cover, parts, Presentation.for_site(site), hints)
+    presentation = Presentation.for_site(site)
+    recipes = cache.recipes(site, [(e.code, render_key([e], presentation)) for e in parts])
+    plans = [recipes.get(edition.code) or level_hint(site, edition.code, edition) for edition in parts]
+    rendered = render_pack(cover, parts, presentation, plans)
     return ServedSheet(cache.store(site, key, source_hash, cover, rendered))
 
 
+def lay_out_part(edition: SheetEdition, presentation: Presentation, plan: dict | int):
+    """One part of a pack: as its own sheet was fitted (``plan`` its recipe), else fitted from a hint."""
+    html = sheet_html(edition, presentation)
+    if isinstance(plan, dict):
+        return lay_out_again(html, plan)
+    return fit(html, start=plan).document
+
+
 def render_pack(
-    cover: SheetEdition, parts: list[SheetEdition], presentation: Presentation, hints: list[int]
+    cover: SheetEdition, parts: list[SheetEdition], presentation: Presentation, plans: list[dict | int]
 ) -> RenderedPdf:
     """Cover with contents, then each part laid out on its own (so each keeps its one-page fit)."""
     started = time.perf_counter()
-    documents = [
-        fit(sheet_html(edition, presentation), start=hint)[0] for edition, hint in zip(parts, hints, strict=True)
-    ]
+    documents = [lay_out_part(edition, presentation, plan) for edition, plan in zip(parts, plans, strict=True)]
     cover_pages = 1
     for _attempt in range(2):  # the contents may push the cover to a second page
         toc, page_number = [], cover_pages + 1

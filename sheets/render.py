@@ -73,15 +73,34 @@ class RenderedPdf:
     seconds: float
     body_pt: float = 0.0  # the body text size the sheet printed at
     left_out: list[str] = field(default_factory=list)  # what the sheet says it left out: ["3项材料", "1个步骤"]
+    recipe: dict = field(default_factory=dict)  # Fit.recipe: lays the same pages out again in one pass
 
 
 class Fit(NamedTuple):
-    """A laid-out sheet: the document, its ladder step and body size, and what it left out."""
+    """A laid-out sheet: the document, its ladder step and body size, what it left out, the CSS of each part."""
 
     document: Any
     level: int
     body_pt: float = 0.0
     left_out: list[str] = []
+    css: tuple[str, ...] = ("",)
+
+    @property
+    def recipe(self) -> dict:
+        """What ``lay_out_again`` needs to make these pages without searching the ladder."""
+        return {"level": self.level, "css": list(self.css)}
+
+
+def lay_out_again(html_for_level: Callable[[int], str], recipe: dict):
+    """The document a fit produced, from its recipe: one layout per part instead of a ladder search.
+
+    A village pack prints each part as that part's own sheet printed; when the
+    sheet was rendered for the same content, its recipe saves the four or five
+    trial layouts of ``fit``.
+    """
+    html = html_for_level(recipe["level"])
+    documents = [layout(with_css(html, css)) for css in recipe["css"]]
+    return documents[0].copy([page for document in documents for page in document.pages])
 
 
 @functools.cache
@@ -275,8 +294,8 @@ def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0
     def body_pt(level: int) -> float:
         return float(read_plan(fitter.html(level)).get("body_pt", STEPS[level]))
 
-    def result(document, level: int, left_out: list[str]) -> Fit:
-        return Fit(document, level, body_pt(level), left_out)
+    def result(document, level: int, left_out: list[str], css: list[str]) -> Fit:
+        return Fit(document, level, body_pt(level), left_out, tuple(css))
 
     def filled(level: int, css: str, left_out: list[str]) -> Fit:
         """The sheet at ``level``; below the largest step, its sections spaced out to fill the page."""
@@ -284,8 +303,9 @@ def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0
         if level != levels[0] and max_pages == 1 and len(document.pages) == 1:
             extra = fill_css(document, fitter.html(level), body_pt(level))
             if extra and fitter.fits(level, css + extra):
-                document = fitter.layout(level, css + extra)
-        return result(document, level, left_out)
+                css += extra
+                document = fitter.layout(level, css)
+        return result(document, level, left_out, [css])
 
     plan = read_plan(fitter.html(min(max(start, 0), smallest)))
     base_css, base_left_out = cut_css(plan, 0)
@@ -311,10 +331,10 @@ def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0
             if level is not None:
                 documents = [fitter.layout(level, c) for c in css]
                 pages = [page for document in documents for page in document.pages]
-                return result(documents[0].copy(pages), level, base_left_out)
+                return result(documents[0].copy(pages), level, base_left_out, css)
 
     # Nothing fits: the smallest step, continued onto more pages (marked 续); nothing more is cut.
-    return result(fitter.layout(smallest, base_css), smallest, base_left_out)
+    return result(fitter.layout(smallest, base_css), smallest, base_left_out, [base_css])
 
 
 def write_pdf(document) -> bytes:
@@ -333,6 +353,7 @@ def render_sheet(html_for_level: Callable[[int], str], max_pages: int = 1, start
         seconds=time.perf_counter() - started,
         body_pt=fitted.body_pt,
         left_out=list(fitted.left_out),
+        recipe=fitted.recipe,
     )
 
 

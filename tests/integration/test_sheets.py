@@ -135,11 +135,14 @@ def test_place_sheets(client, code):
 
 @pytest.mark.slow
 @pytest.mark.engine  # PDFs in a BinaryField, editions numbered under a unique constraint
-def test_village_pack_has_cover_contents_and_every_part(client, site):
+def test_village_pack_has_cover_contents_and_every_part(client, site, monkeypatch):
     point = PlacePage.objects.get(code="OF-V03")
+    parts = production.pack_editions(site, point)
+    # Each part's own sheet, as publishing renders it; the pack then lays each out as it fitted, never searching again.
+    part_pages = [production.get_sheet(site, edition.code).record.pages for edition in parts]
+    monkeypatch.setattr(production, "fit", lambda *a, **k: pytest.fail("a part already rendered was fitted again"))
     response, pdf = get_pdf(client, "/sheets/pack/OF-V03.pdf")
     facts = read(pdf)
-    parts = production.pack_editions(site, point)
     assert [e.code for e in parts][-3:] == ["ZM-Y", "ZM-N", "OF-H01"]
     assert len(parts) == point.handled_items().count() + 3
     assert all(is_size(size, A4) for size in facts.sizes) and facts.tagged and facts.lang == "zh-CN"
@@ -156,7 +159,6 @@ def test_village_pack_has_cover_contents_and_every_part(client, site):
     first = re.search(
         re.escape(parts[0].code) + re.escape(re.sub(r"\s+", "", parts[0].snapshot["title"])) + r"(\d+)", contents
     )
-    part_pages = [production.get_sheet(site, edition.code).record.pages for edition in parts]
     assert facts.pages == int(response["X-Sheet-Pages"]) == int(first.group(1)) - 1 + sum(part_pages)
     assert qr_codes(pdf, 0) == [qr_target(PUBLIC, point.code, current_edition(point).number)]
 
