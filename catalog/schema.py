@@ -285,6 +285,7 @@ class GuideIn(Strict):
     # What it is in one line on the clarity sheet (else the sheet takes the summary's first sentence).
     sheet_summary: Annotated[str, Field(max_length=60)] = ""
     eligibility: str = ""
+    sheet_eligibility: Annotated[str, Field(max_length=60)] = ""
     conditions: list[Annotated[str, Field(min_length=1, max_length=300)] | ConditionIn] = []
     legal_basis: list[BasisIn] = []
     materials: list[MaterialIn] = []

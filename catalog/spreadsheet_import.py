@@ -54,12 +54,22 @@ DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 DOCUMENT_CELL_RE = re.compile(r"^#?\s*(\d+)(\s.*)?$", re.S)
 
 # The 事项 columns that are a guide key of the same name, as text.
-TEXT_COLUMNS = ("summary", "sheet_summary", "eligibility", "hours_note", "trips_reason", "result", "result_delivery")
+TEXT_COLUMNS = (
+    "summary",
+    "sheet_summary",
+    "eligibility",
+    "sheet_eligibility",
+    "hours_note",
+    "trips_reason",
+    "result",
+    "result_delivery",
+)
 # Where a guide schema error lands: the 事项 column for a guide key (or a nested key) ...
 ITEM_COLUMN_OF = {
     "summary": "summary",
     "sheet_summary": "sheet_summary",
     "eligibility": "eligibility",
+    "sheet_eligibility": "sheet_eligibility",
     "hours_note": "hours_note",
     "trips_reason": "trips_reason",
     "result": "result",

@@ -155,6 +155,7 @@ def _guide_text_fields(guide: GuideIn) -> dict[str, Any]:
         "summary": guide.summary,
         "sheet_summary": guide.sheet_summary,
         "eligibility": guide.eligibility,
+        "sheet_eligibility": guide.sheet_eligibility,
         "hours_note": guide.hours_note,
         "online_url": str(online.url) if online and online.url else "",
         "online_note": online.note if online else "",

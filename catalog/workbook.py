@@ -92,6 +92,12 @@ GUIDE_COLUMNS = (
         30,
     ),
     Column("eligibility", "申请对象", "", 30),
+    Column(
+        "sheet_eligibility",
+        "明白纸申请对象",
+        "只用于明白纸：一行说清谁可以办，建议 28 字以内；留空则印申请对象全文",
+        30,
+    ),
     Column("statutory_limit", "法定时限", "如 30个工作日、15个自然日、即办、无", 12),
     Column("promised_limit", "承诺时限", "如 20个工作日、即办", 12),
     Column("time_limit_note", "时限说明", "", 24),

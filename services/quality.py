@@ -23,7 +23,9 @@ LICENSING_MIN_FAQS = 2
 # The clarity sheet (明白纸) prints each condition's short form, else its full text: a condition
 # this long takes three lines or more there. Short forms themselves should stay within one line.
 SHEET_CONDITION_MAX = 60
-SHEET_SHORT_MAX = {"sheet_summary": 40, "conditions": 30, "steps": 20}
+SHEET_SHORT_MAX = {"sheet_summary": 40, "sheet_eligibility": 28, "conditions": 30, "steps": 20}
+# 申请对象 printed in full on the sheet takes three lines or more beyond this.
+SHEET_ELIGIBILITY_MAX = 60
 
 # Catch-all clauses that tell a resident nothing they can check themselves.
 CATCH_ALL = re.compile(
@@ -50,6 +52,7 @@ FIELD_LABELS = {
     "conditions": "受理条件",
     "summary": "一句话简介",
     "sheet_summary": "明白纸上的一句话简介",
+    "sheet_eligibility": "明白纸上的申请对象",
 }
 # Where each field sits on the edit form (the tab to open), for the message that links to it.
 FIELD_TABS = {
@@ -68,6 +71,7 @@ FIELD_TABS = {
     "faq": "咨询、依据与问答",
     "summary": "基本信息",
     "sheet_summary": "基本信息",
+    "sheet_eligibility": "申请条件与材料",
 }
 INLINE_ROW = re.compile(r"^(\w+)\[(\d+)\]$")
 
@@ -227,6 +231,19 @@ def summary(item):
         yield "summary", f"一句话简介 {len(text)} 字，超过 {SUMMARY_MAX} 字"
 
 
+def _sheet_eligibility(item):
+    """申请对象 on the sheet: its short form within one line, or a full text short enough to print."""
+    short, full = item.sheet_eligibility.strip(), item.eligibility.strip()
+    limit = SHEET_SHORT_MAX["sheet_eligibility"]
+    if len(short) > limit:
+        yield "sheet_eligibility", f"明白纸上的申请对象 {len(short)} 字，建议不超过 {limit} 字"
+    elif not short and len(full) > SHEET_ELIGIBILITY_MAX:
+        yield (
+            "sheet_eligibility",
+            f"申请对象有 {len(full)} 字，明白纸上放不下，建议填写“明白纸上的申请对象”（{limit} 字以内）",
+        )
+
+
 @rule
 def sheet_short_forms(item):
     """Advisory: the clarity sheet is one page in large type; long text needs the editor's short form."""
@@ -234,6 +251,7 @@ def sheet_short_forms(item):
     text = item.sheet_summary.strip()
     if len(text) > limits["sheet_summary"]:
         yield "sheet_summary", f"明白纸上的一句话简介 {len(text)} 字，建议不超过 {limits['sheet_summary']} 字"
+    yield from _sheet_eligibility(item)
     for index, condition in enumerate(item.conditions.all(), start=1):
         short = condition.sheet_text.strip()
         if short and len(short) > limits["conditions"]:

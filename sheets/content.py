@@ -154,7 +154,7 @@ def build_item(page) -> SheetContent:
     ]
 
     summary = getattr(page, "sheet_summary", "") or first_sentence(page.summary)
-    who = [page.eligibility or page.get_audience_display()]
+    who = [getattr(page, "sheet_eligibility", "") or page.eligibility or page.get_audience_display()]
     conditions = [getattr(condition, "sheet_text", "") or condition.text for condition in page.conditions.all()]
 
     materials, off_sheet = [], 0

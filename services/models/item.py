@@ -223,6 +223,12 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
     )
 
     eligibility = models.TextField("申请对象", blank=True, help_text="谁可以申请，例如：本镇户籍、年满80周岁的老年人。")
+    sheet_eligibility = models.CharField(
+        "明白纸上的申请对象",
+        max_length=60,
+        blank=True,
+        help_text="只用于明白纸：一行说清谁可以办，建议不超过28字；不填则印申请对象全文。",
+    )
 
     statutory_limit_unit, statutory_limit_value = _limit_fields("法定时限")
     promised_limit_unit, promised_limit_value = _limit_fields("承诺时限")
@@ -301,6 +307,7 @@ class ServiceItemPage(BatchedRevisionMixin, CodedPage, Page):
     ]
     applying_panels = [
         FieldPanel("eligibility"),
+        FieldPanel("sheet_eligibility"),
         InlinePanel("conditions", heading="受理条件", label="条件"),
         InlinePanel("materials", heading="申请材料", label="材料"),
     ]

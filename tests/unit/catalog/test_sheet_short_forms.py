@@ -21,6 +21,7 @@ GUIDE = "guides/XZ-MZ-001.yaml"
 
 SHORT_FORMS = """\
 sheet_summary: 收入低于低保标准的家庭，每月领低保金。
+sheet_eligibility: 本镇户籍的困难家庭
 conditions:
   - text: 家庭月人均收入低于低保标准
     sheet: 月人均收入低于低保标准
@@ -72,6 +73,7 @@ def test_a_condition_is_text_or_text_with_its_short_form():
         ({"steps": [{"title": "申请", "description": "说明", "sheet": "长" * 41}]}, "steps[0].sheet"),
         ({"materials": [{"name": "身份证", "on_sheet": "也许"}]}, "materials[0].on_sheet"),
         ({"sheet_summary": "长" * 61}, "sheet_summary"),
+        ({"sheet_eligibility": "长" * 61}, "sheet_eligibility"),
     ],
 )
 def test_short_forms_are_checked_with_their_place_in_the_file(data, where):
@@ -86,6 +88,7 @@ def test_the_short_forms_are_loaded_onto_the_page(mini_catalog):
     assert "1 updated" in output and "conflict" not in output
     page = item()
     assert page.sheet_summary == "收入低于低保标准的家庭，每月领低保金。"
+    assert page.sheet_eligibility == "本镇户籍的困难家庭"
     assert rows(page.conditions.values_list("text", "sheet_text")) == [
         ("家庭月人均收入低于低保标准", "月人均收入低于低保标准"),
         ("家庭成员名下没有机动车", ""),
@@ -95,6 +98,7 @@ def test_the_short_forms_are_loaded_onto_the_page(mini_catalog):
     # Recorded like every other imported value, and a second run writes nothing.
     snapshot = snapshot_values(page.import_snapshot)
     assert snapshot["sheet_summary"] == page.sheet_summary
+    assert snapshot["sheet_eligibility"] == page.sheet_eligibility
     assert snapshot["conditions"][0]["sheet_text"] == "月人均收入低于低保标准"
     assert "0 updated" in mini_catalog.load()
 
@@ -168,6 +172,7 @@ def test_the_spreadsheet_carries_the_short_forms_and_comes_back_unchanged(mini_c
     mini_catalog.load()
     book = workbook(mini_catalog.site)
     assert [c.value for c in cells(book, "事项", "sheet_summary")] == ["收入低于低保标准的家庭，每月领低保金。"]
+    assert [c.value for c in cells(book, "事项", "sheet_eligibility")] == ["本镇户籍的困难家庭"]
     assert [c.value for c in cells(book, "条件", "sheet")] == ["月人均收入低于低保标准", None]
     assert [c.value for c in cells(book, "步骤", "sheet")] == ["到便民服务中心申请", None]
     assert [c.value for c in cells(book, "材料", "on_sheet")] == ["是", "否"]
@@ -180,6 +185,7 @@ def test_short_forms_edited_in_the_spreadsheet_are_imported(mini_catalog):
     mini_catalog.load()
     book = workbook(mini_catalog.site)
     cells(book, "事项", "sheet_summary")[0].value = "表格里改的简介。"
+    cells(book, "事项", "sheet_eligibility")[0].value = "本镇困难家庭"
     cells(book, "条件", "sheet")[1].value = "名下没有车"
     cells(book, "步骤", "sheet")[1].value = "工作人员上门核实"
     cells(book, "材料", "on_sheet")[0].value = "否"
@@ -187,6 +193,7 @@ def test_short_forms_edited_in_the_spreadsheet_are_imported(mini_catalog):
     assert result.problems == []
     page = item()
     assert page.sheet_summary == "表格里改的简介。"
+    assert page.sheet_eligibility == "本镇困难家庭"
     assert page.conditions.last().sheet_text == "名下没有车"
     assert page.steps.last().sheet_text == "工作人员上门核实"
     assert rows(page.materials.values_list("on_sheet", flat=False)) == [(False,), (False,)]

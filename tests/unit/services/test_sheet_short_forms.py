@@ -22,7 +22,7 @@ def sheet_problems(item) -> list[str]:
 
 def test_the_short_forms_are_optional_and_default_to_the_full_guide(small_town):
     item = small_town[TOWN_ITEM]
-    assert item.sheet_summary == ""
+    assert item.sheet_summary == item.sheet_eligibility == ""
     assert [c.sheet_text for c in item.conditions.all()] == ["", ""]
     assert [s.sheet_text for s in item.steps.all()] == ["", ""]
     assert [m.on_sheet for m in item.materials.all()] == [True, True]
@@ -42,6 +42,9 @@ def test_each_short_form_sits_beside_its_full_text_on_the_edit_form():
     assert ["notes", "on_sheet"] in panel_fields(Material)
     basics = [getattr(panel, "field_name", None) for panel in ServiceItemPage.basics_panels]
     assert basics.index("sheet_summary") == basics.index("summary") + 1
+    applying = [getattr(panel, "field_name", None) for panel in ServiceItemPage.applying_panels]
+    assert applying.index("sheet_eligibility") == applying.index("eligibility") + 1
+    assert "只用于明白纸" in ServiceItemPage._meta.get_field("sheet_eligibility").help_text
     for model, name in ((Condition, "sheet_text"), (Step, "sheet_text"), (Material, "on_sheet")):
         assert "只用于明白纸" in model._meta.get_field(name).help_text
     assert "只用于明白纸" in ServiceItemPage._meta.get_field("sheet_summary").help_text
@@ -72,3 +75,16 @@ def test_short_forms_longer_than_one_line_are_advisory_problems(small_town):
         "办理流程第1项: 明白纸上的一句话 21 字，建议不超过 20 字",
     ]
     assert all(not p.blocking for p in check_item(item))
+
+
+def test_a_long_eligibility_needs_its_one_line_short_form(small_town):
+    item = small_town[TOWN_ITEM]
+    item.eligibility = "共同生活的家庭成员中有人户籍在本镇的困难家庭，由一名家庭成员作为申请人；" * 2
+    assert sheet_problems(item) == [
+        f"明白纸上的申请对象: 申请对象有 {len(item.eligibility)} 字，明白纸上放不下，"
+        "建议填写“明白纸上的申请对象”（28 字以内）"
+    ]
+    item.sheet_eligibility = "长" * 29
+    assert sheet_problems(item) == ["明白纸上的申请对象: 明白纸上的申请对象 29 字，建议不超过 28 字"]
+    item.sheet_eligibility = "本镇户籍的困难家庭"
+    assert sheet_problems(item) == [] and blocking_problems(item) == []

@@ -102,6 +102,10 @@ def test_a_sheet_prints_the_short_forms_and_counts_what_the_editor_kept_off(smal
     assert found["materials"].more == 1 and all("身份证" not in row["main"] for row in found["materials"].rows)
     item.sheet_summary = "低保：困难家庭每月领钱"
     assert sections(build(item))["summary"].rows == ["低保：困难家庭每月领钱"]
+    item.eligibility = "共同生活的家庭成员中有人户籍在本镇的困难家庭，由一名家庭成员作为申请人。"
+    assert sections(build(item))["who"].rows == [item.eligibility]  # no short form: the full text
+    item.sheet_eligibility = "本镇户籍的困难家庭"
+    assert sections(build(item))["who"].rows == ["本镇户籍的困难家庭"]
 
 
 def test_an_items_sheet_uses_the_settings_of_its_own_town(small_town, other_town):
