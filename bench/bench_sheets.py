@@ -110,14 +110,17 @@ def main() -> None:
 
 
 def naive_render(item) -> float:
-    """Render from the database with fresh font and style objects and the system font, no cache."""
-    from django.template.loader import render_to_string
+    """Render from the database with fresh font and style objects and the system font, no cache.
+
+    The sheet's own HTML for each step of the type ladder, laid out from the
+    largest step down until one fits a page: no hint, no cached plan, no fill.
+    """
     from django.utils import timezone
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from sheets.content import build
-    from sheets.html import Presentation, _context
+    from sheets.html import Presentation, sheet_html
     from sheets.models import SheetEdition
     from sheets.render import LEVELS, STYLESHEET
 
@@ -125,13 +128,12 @@ def naive_render(item) -> float:
     content = build(item)
     edition = SheetEdition(code=item.code, number=1, created_at=timezone.now())
     edition.snapshot = content.snapshot() | {"url": content.page_url, "kind": content.kind}
-    context = _context(edition, Presentation.for_site(item.get_site()))
+    html_for_level = sheet_html(edition, Presentation.for_site(item.get_site()))
     fonts = FontConfiguration()
     css = STYLESHEET.read_text().replace('"Noto Sans CJK SC", "HanaMinA", "HanaMinB", sans-serif', "sans-serif")
     stylesheet = CSS(string=css, font_config=fonts)
     for level in LEVELS:
-        html = render_to_string("sheets/sheet.html", context | {"level": level})
-        document = HTML(string=html).render(font_config=fonts, stylesheets=[stylesheet])
+        document = HTML(string=html_for_level(level)).render(font_config=fonts, stylesheets=[stylesheet])
         if len(document.pages) == 1:
             break
     document.write_pdf()
