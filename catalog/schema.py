@@ -201,6 +201,8 @@ class MaterialIn(Strict):
     required: bool = True
     condition: Annotated[str, Field(max_length=200)] = ""
     notes: Annotated[str, Field(max_length=300)] = ""
+    # The whole checklist line on the clarity sheet (with its 提交情形 and copies); blank: printed from the fields.
+    sheet: Annotated[str, Field(max_length=60)] = ""
     # false: the clarity sheet leaves it out and counts it (另有N项材料，扫码查看全部); the page lists it.
     on_sheet: bool = True
     blank_form: str | None = None

@@ -187,6 +187,7 @@ def part_rows_of(page: ServiceItemPage) -> dict[str, list[dict[str, Any]]]:
                 "blank_form": _document_ref(m.blank_form),
                 "sample": _document_ref(m.sample),
                 "on_sheet": "是" if m.on_sheet else "否",
+                "sheet": m.sheet_text,
             }
             for m in page.materials.all()
         ],

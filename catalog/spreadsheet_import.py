@@ -95,6 +95,7 @@ SHORT_FORMS = {
     "conditions": ("sheet", "conditions", "text", "sheet_text"),
     "steps": ("sheet", "steps", "title", "sheet_text"),
     "materials": ("on_sheet", "materials", "name", "on_sheet"),
+    "material_sheet": ("sheet", "materials", "name", "sheet_text"),
 }
 
 UNKNOWN_UNIT = "不是后台已有的责任单位（见“分类与单位 → 责任单位”）"
@@ -387,6 +388,7 @@ class SheetPlan:
             self.problems.add(sheet, row.line, f"必须提交：{values['required']!r} 应填“是”或“否”")
         for key, label in (("blank_form", "空白表格"), ("sample", "填写样例")):
             entry[key] = self._document(sheet, row, key, label)
+        entry["sheet"] = self._short_form("material_sheet", row)
         on_sheet = self._short_form("materials", row)
         if isinstance(on_sheet, bool):
             entry["on_sheet"] = on_sheet
@@ -401,7 +403,7 @@ class SheetPlan:
     def _short_form(self, key: str, row: Row) -> Any:
         """The short form a list row gives; without that column, the one the page has for the same entry."""
         column, relation, matched_by, field_name = SHORT_FORMS[key]
-        if column in self.upload.sheets[key].columns:
+        if column in self.upload.sheets[relation].columns:
             return row[column]
         page = self.site_items[row["code"]]
         same = row[matched_by]

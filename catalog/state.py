@@ -121,7 +121,7 @@ def item_state(item: ItemRecord, catalog: Catalog, certificates_by_item: dict[st
     children: dict[str, list[dict[str, Any]]] = {
         "conditions": [{"text": c.text, "sheet_text": c.sheet} for c in guide.condition_list()],
         "legal_bases": [b.model_dump() for b in guide.legal_basis],
-        "materials": [m.model_dump() for m in guide.materials],
+        "materials": [{**m.model_dump(exclude={"sheet"}), "sheet_text": m.sheet} for m in guide.materials],
         "steps": [{"title": s.title, "description": s.description, "sheet_text": s.sheet} for s in guide.steps],
         "faqs": [{"question": f.q, "answer": f.a} for f in guide.faq],
         "item_places": places,

@@ -23,7 +23,7 @@ LICENSING_MIN_FAQS = 2
 # The clarity sheet (明白纸) prints each condition's short form, else its full text: a condition
 # this long takes three lines or more there. Short forms themselves should stay within one line.
 SHEET_CONDITION_MAX = 60
-SHEET_SHORT_MAX = {"sheet_summary": 40, "sheet_eligibility": 28, "conditions": 30, "steps": 20}
+SHEET_SHORT_MAX = {"sheet_summary": 40, "sheet_eligibility": 28, "conditions": 30, "steps": 20, "materials": 24}
 # 申请对象 printed in full on the sheet takes three lines or more beyond this.
 SHEET_ELIGIBILITY_MAX = 60
 
@@ -266,6 +266,10 @@ def sheet_short_forms(item):
         short = step.sheet_text.strip()
         if len(short) > limits["steps"]:
             yield f"steps[{index}]", f"明白纸上的一句话 {len(short)} 字，建议不超过 {limits['steps']} 字"
+    for index, material in enumerate(item.materials.all(), start=1):
+        short = material.sheet_text.strip()
+        if len(short) > limits["materials"]:
+            yield f"materials[{index}]", f"明白纸上的简写 {len(short)} 字，建议不超过 {limits['materials']} 字"
 
 
 def check_item(item, committee_must_not_issue: dict[str, str] | None = None, town=None) -> list[GuideProblem]:

@@ -162,10 +162,11 @@ def build_item(page) -> SheetContent:
         if not getattr(material, "on_sheet", True):
             off_sheet += 1
             continue
+        short = getattr(material, "sheet_text", "")
         materials.append(
             {
-                "main": f"{material.name}（{material.form}{material.copies}份）",
-                "detail": "" if material.required else f"{material.condition}时提交",
+                "main": short or f"{material.name}（{material.form}{material.copies}份）",
+                "detail": "" if short or material.required else f"{material.condition}时提交",
             }
         )
 

@@ -61,6 +61,13 @@ class Material(Orderable):
     )
     condition = models.CharField("提交情形", max_length=200, blank=True, help_text="例如：委托他人代办的")
     notes = models.CharField("备注", max_length=300, blank=True)
+    sheet_text = models.CharField(
+        "明白纸上的简写",
+        max_length=60,
+        blank=True,
+        help_text="只用于明白纸：这项材料写成一行（含提交情形、份数），建议不超过24字；"
+        "不填则印材料名称、原件/复印件和份数，非必须的另起一行写提交情形。",
+    )
     on_sheet = models.BooleanField(
         "列在明白纸上",
         default=True,
@@ -84,7 +91,7 @@ class Material(Orderable):
     )
 
     panels = [
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("sheet_text")]),
         FieldRowPanel([FieldPanel("form"), FieldPanel("copies"), FieldPanel("medium")]),
         FieldRowPanel([FieldPanel("source"), FieldPanel("required"), FieldPanel("condition")]),
         FieldRowPanel([FieldPanel("notes"), FieldPanel("on_sheet")]),

@@ -31,6 +31,7 @@ steps:
   - {title: 审核, description: 入户调查}
 materials:
   - name: 身份证
+    sheet: 身份证原件
   - name: 委托书
     required: false
     condition: 委托他人代办的
@@ -74,6 +75,7 @@ def test_a_condition_is_text_or_text_with_its_short_form():
         ({"materials": [{"name": "身份证", "on_sheet": "也许"}]}, "materials[0].on_sheet"),
         ({"sheet_summary": "长" * 61}, "sheet_summary"),
         ({"sheet_eligibility": "长" * 61}, "sheet_eligibility"),
+        ({"materials": [{"name": "身份证", "sheet": "长" * 61}]}, "materials[0].sheet"),
     ],
 )
 def test_short_forms_are_checked_with_their_place_in_the_file(data, where):
@@ -95,6 +97,7 @@ def test_the_short_forms_are_loaded_onto_the_page(mini_catalog):
     ]
     assert rows(page.steps.values_list("title", "sheet_text")) == [("申请", "到便民服务中心申请"), ("审核", "")]
     assert rows(page.materials.values_list("name", "on_sheet")) == [("身份证", True), ("委托书", False)]
+    assert rows(page.materials.values_list("sheet_text", flat=False)) == [("身份证原件",), ("",)]
     # Recorded like every other imported value, and a second run writes nothing.
     snapshot = snapshot_values(page.import_snapshot)
     assert snapshot["sheet_summary"] == page.sheet_summary
@@ -176,6 +179,7 @@ def test_the_spreadsheet_carries_the_short_forms_and_comes_back_unchanged(mini_c
     assert [c.value for c in cells(book, "条件", "sheet")] == ["月人均收入低于低保标准", None]
     assert [c.value for c in cells(book, "步骤", "sheet")] == ["到便民服务中心申请", None]
     assert [c.value for c in cells(book, "材料", "on_sheet")] == ["是", "否"]
+    assert [c.value for c in cells(book, "材料", "sheet")] == ["身份证原件", None]
     result = upload(mini_catalog.site, book)
     assert result.problems == [] and result.changed == []
 
@@ -189,6 +193,7 @@ def test_short_forms_edited_in_the_spreadsheet_are_imported(mini_catalog):
     cells(book, "条件", "sheet")[1].value = "名下没有车"
     cells(book, "步骤", "sheet")[1].value = "工作人员上门核实"
     cells(book, "材料", "on_sheet")[0].value = "否"
+    cells(book, "材料", "sheet")[1].value = "委托他人办的：委托书"
     result = upload(mini_catalog.site, book, dry_run=False)
     assert result.problems == []
     page = item()
@@ -197,6 +202,7 @@ def test_short_forms_edited_in_the_spreadsheet_are_imported(mini_catalog):
     assert page.conditions.last().sheet_text == "名下没有车"
     assert page.steps.last().sheet_text == "工作人员上门核实"
     assert rows(page.materials.values_list("on_sheet", flat=False)) == [(False,), (False,)]
+    assert page.materials.last().sheet_text == "委托他人办的：委托书"
 
 
 def test_a_spreadsheet_without_the_short_form_columns_keeps_them(mini_catalog):
@@ -204,7 +210,13 @@ def test_a_spreadsheet_without_the_short_form_columns_keeps_them(mini_catalog):
     with_short_forms(mini_catalog)
     mini_catalog.load()
     book = workbook(mini_catalog.site)
-    for sheet_name, key in (("条件", "sheet"), ("步骤", "sheet"), ("材料", "on_sheet"), ("事项", "sheet_summary")):
+    for sheet_name, key in (
+        ("条件", "sheet"),
+        ("步骤", "sheet"),
+        ("材料", "on_sheet"),
+        ("材料", "sheet"),
+        ("事项", "sheet_summary"),
+    ):
         book[sheet_name].delete_cols(column(book[sheet_name], key) + 1)
     cells(book, "步骤", "description")[1].value = "工作人员入户调查"
     result = upload(mini_catalog.site, book, dry_run=False)
@@ -214,6 +226,7 @@ def test_a_spreadsheet_without_the_short_form_columns_keeps_them(mini_catalog):
     assert rows(page.steps.values_list("sheet_text", flat=False)) == [("到便民服务中心申请",), ("",)]
     assert page.conditions.first().sheet_text == "月人均收入低于低保标准"
     assert rows(page.materials.values_list("on_sheet", flat=False)) == [(True,), (False,)]
+    assert page.materials.first().sheet_text == "身份证原件"
     assert page.sheet_summary == "收入低于低保标准的家庭，每月领低保金。"
 
 

@@ -40,12 +40,18 @@ def test_each_short_form_sits_beside_its_full_text_on_the_edit_form():
     assert ["text", "sheet_text"] in panel_fields(Condition)
     assert ["title", "sheet_text"] in panel_fields(Step)
     assert ["notes", "on_sheet"] in panel_fields(Material)
+    assert ["name", "sheet_text"] in panel_fields(Material)
     basics = [getattr(panel, "field_name", None) for panel in ServiceItemPage.basics_panels]
     assert basics.index("sheet_summary") == basics.index("summary") + 1
     applying = [getattr(panel, "field_name", None) for panel in ServiceItemPage.applying_panels]
     assert applying.index("sheet_eligibility") == applying.index("eligibility") + 1
     assert "只用于明白纸" in ServiceItemPage._meta.get_field("sheet_eligibility").help_text
-    for model, name in ((Condition, "sheet_text"), (Step, "sheet_text"), (Material, "on_sheet")):
+    for model, name in (
+        (Condition, "sheet_text"),
+        (Step, "sheet_text"),
+        (Material, "on_sheet"),
+        (Material, "sheet_text"),
+    ):
         assert "只用于明白纸" in model._meta.get_field(name).help_text
     assert "只用于明白纸" in ServiceItemPage._meta.get_field("sheet_summary").help_text
 
@@ -69,10 +75,12 @@ def test_short_forms_longer_than_one_line_are_advisory_problems(small_town):
     item.sheet_summary = "长" * 41
     item.conditions = [Condition(text="家庭财产符合规定", sheet_text="长" * 31)]
     item.steps = [Step(title="申请", description="到窗口申请", sheet_text="长" * 21)]
+    item.materials = [Material(name="身份证", sheet_text="长" * 25)]
     assert sheet_problems(item) == [
         "明白纸上的一句话简介: 明白纸上的一句话简介 41 字，建议不超过 40 字",
         "受理条件第1项: 明白纸上的简写 31 字，建议不超过 30 字",
         "办理流程第1项: 明白纸上的一句话 21 字，建议不超过 20 字",
+        "申请材料第1项: 明白纸上的简写 25 字，建议不超过 24 字",
     ]
     assert all(not p.blocking for p in check_item(item))
 

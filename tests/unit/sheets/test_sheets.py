@@ -106,6 +106,13 @@ def test_a_sheet_prints_the_short_forms_and_counts_what_the_editor_kept_off(smal
     assert sections(build(item))["who"].rows == [item.eligibility]  # no short form: the full text
     item.sheet_eligibility = "本镇户籍的困难家庭"
     assert sections(build(item))["who"].rows == ["本镇户籍的困难家庭"]
+    material.on_sheet, material.required, material.condition = True, False, "委托他人代办的"
+    material.save()
+    row = sections(build(item))["materials"].rows[0]
+    assert row["detail"] == "委托他人代办的时提交" and row["main"].endswith("份）")  # printed from the fields
+    material.sheet_text = "委托他人办的：对方身份证"
+    material.save()
+    assert sections(build(item))["materials"].rows[0] == {"main": "委托他人办的：对方身份证", "detail": ""}
 
 
 def test_an_items_sheet_uses_the_settings_of_its_own_town(small_town, other_town):
