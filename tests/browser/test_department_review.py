@@ -48,6 +48,7 @@ SUBMIT = re.compile("^提交")  # 提交给“办事指南审核”
 def test_department_editor_and_reviewer(journey, portal):
     manage("shell", "-c", USERS, env=portal.env, timeout=120)
     summary = f"民政编辑改写的简介，编号{time.strftime('%m%d%H%M%S')}。"
+    sheet_line = f"民政改写的明白纸简介{time.strftime('%m%d%H%M%S')}"  # what the sheet prints
     editor = journey(viewport=(1280, 900))
     page = editor.page
 
@@ -66,6 +67,7 @@ def test_department_editor_and_reviewer(journey, portal):
 
     # A change that leaves the guide without a legal basis: saved as a draft, refused for review.
     page.get_by_role("textbox", name=re.compile(r"^一句话简介")).fill(summary)
+    page.get_by_role("textbox", name=re.compile(r"^明白纸上的一句话简介")).fill(sheet_line)
     page.get_by_role("tab", name="咨询、依据与问答").click()
     for button in page.locator("[id^='id_legal_bases-'][id$='-DELETE-button']").all():
         if button.is_visible():
@@ -125,8 +127,8 @@ def test_department_editor_and_reviewer(journey, portal):
     deadline = time.monotonic() + SHEET_WAIT
     while True:
         response = page.request.get(f"/sheets/{CODE}.pdf", headers={"Cache-Control": "no-cache"})
-        if response.status == 200 and re.sub(r"\s+", "", summary) in pdf_text(response.body()):
+        if response.status == 200 and sheet_line in re.sub(r"\s+", "", pdf_text(response.body())):
             break
-        assert time.monotonic() < deadline, f"sheet without the new summary after {SHEET_WAIT} s"
+        assert time.monotonic() < deadline, f"sheet without the new short form after {SHEET_WAIT} s"
         time.sleep(1)
     assert editor.problems == [] and reviewer.problems == []
