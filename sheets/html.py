@@ -15,7 +15,7 @@ from .qr import is_printable_address, qr_data_uri, short_address
 from .render import COVER_LEVEL, PART_LABELS, POSTER_STEPS, STEPS
 
 # Bump when templates or sheet.css change, so cached PDFs are rendered again.
-STYLE_VERSION = "2026-12-02.3"
+STYLE_VERSION = "2026-12-02.4"
 SHEET_PARAM = "sheet"
 
 
