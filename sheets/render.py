@@ -99,7 +99,11 @@ def lay_out_again(html_for_level: Callable[[int], str], recipe: dict):
     trial layouts of ``fit``.
     """
     html = html_for_level(recipe["level"])
-    documents = [layout(with_css(html, css)) for css in recipe["css"]]
+    return _joined([layout(with_css(html, css)) for css in recipe["css"]])
+
+
+def _joined(documents: list) -> Any:
+    """One document of the pages of ``documents`` (the parts of a split list), in order."""
     return documents[0].copy([page for document in documents for page in document.pages])
 
 
@@ -329,9 +333,7 @@ def fit(html_for_level: Callable[[int], str], max_pages: int = 1, start: int = 0
             css = [base_css + part_css(bounds, part) for part in range(1, parts + 1)]
             level = fitter.largest(levels, lambda lv, css=css: all(fitter.fits(lv, c) for c in css), hint=0)
             if level is not None:
-                documents = [fitter.layout(level, c) for c in css]
-                pages = [page for document in documents for page in document.pages]
-                return result(documents[0].copy(pages), level, base_left_out, css)
+                return result(_joined([fitter.layout(level, c) for c in css]), level, base_left_out, css)
 
     # Nothing fits: the smallest step, continued onto more pages (marked 续); nothing more is cut.
     return result(fitter.layout(smallest, base_css), smallest, base_left_out, [base_css])
