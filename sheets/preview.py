@@ -9,8 +9,12 @@ these; neither ever renders. The panel shows the newest preview it has and
 says 预览生成中… until the one for the current revision is ready.
 
 Each revision's preview is cached under its page, revision id and creation
-time (an id can come back after a rollback), the snapshot format and the
-sheet style version, so a template change makes previews anew.
+time, the snapshot format and the sheet style version, so a template change
+makes previews anew. The creation time matters because a revision changes
+under the same id: Wagtail's autosave overwrites its draft revision (and its
+``created_at``) every time the editor pauses, and a rollback can bring an id
+back. The picture's address carries that time too, so the browser never shows
+an earlier save's picture from its cache.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ class Preview:
 
     @property
     def png_url(self) -> str:
-        return reverse("sheet_preview_png", args=[self.page_id, self.revision_id])
+        return reverse("sheet_preview_png", args=[self.page_id, self.revision_id, saved_stamp(self.key)])
 
     @property
     def body_label(self) -> str:
@@ -88,7 +92,16 @@ def left_out_summary(left_out: list[str] | None) -> str:
 
 
 def revision_key(page_id: int, revision_id: int, created) -> str:
-    return f"sheets:preview:{page_id}:{revision_id}:{created.timestamp():.6f}:{VERSION}"
+    return _key(page_id, revision_id, f"{created.timestamp():.6f}")
+
+
+def _key(page_id: int, revision_id: int, stamp: str) -> str:
+    return f"sheets:preview:{page_id}:{revision_id}:{stamp}:{VERSION}"
+
+
+def saved_stamp(key: str) -> str:
+    """The revision's save time as a preview key holds it: '1764700000.123456'."""
+    return key.split(":")[4]
 
 
 def _png_key(key: str) -> str:
@@ -147,11 +160,9 @@ def for_rows(rows) -> dict[int, Preview]:
     return {keys[key]: preview for key, data in found.items() if (preview := _from_dict(data)) is not None}
 
 
-def png(page_id: int, revision_id: int) -> bytes | None:
-    revision = Revision.page_revisions.filter(pk=revision_id, object_id=str(page_id)).first()
-    if revision is None:
-        return None
-    return cache.get(_png_key(revision_key(page_id, revision_id, revision.created_at)))
+def png(page_id: int, revision_id: int, stamp: str) -> bytes | None:
+    """The picture of one save of a revision (the revision may have been saved over since)."""
+    return cache.get(_png_key(_key(page_id, revision_id, stamp)))
 
 
 # -- queuing -----------------------------------------------------------------------------
@@ -189,6 +200,8 @@ def make_preview(page_id: int, revision_id: int) -> Preview | None:
     if page.latest_revision_id not in (None, revision_id):
         return None  # the editor saved again; that revision has its own task
     key = revision_key(page_id, revision_id, revision.created_at)
+    if (made := _from_dict(cache.get(key))) is not None:
+        return made  # an autosave queued this revision again, but its content has not changed since
     preview = Preview(page_id, revision_id, key, made_at=timezone.now().isoformat())
     image = None
     try:
@@ -263,12 +276,12 @@ def first_page_png(pdf: bytes, dpi: int = PREVIEW_DPI) -> bytes:
 # -- the image, for the panel ------------------------------------------------------------
 
 
-def preview_png(request, page_id: int, revision_id: int) -> HttpResponse:
+def preview_png(request, page_id: int, revision_id: int, stamp: str) -> HttpResponse:
     """The preview PNG of a page revision, for users who may edit the page."""
     page = get_object_or_404(Page, pk=page_id)
     if not page.permissions_for_user(request.user).can_edit():
         raise Http404
-    data = png(page_id, revision_id)
+    data = png(page_id, revision_id, stamp)
     if data is None:
         raise Http404
     response = HttpResponse(data, content_type="image/png")

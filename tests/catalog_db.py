@@ -100,6 +100,9 @@ def build_env(database: Path, media_root: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{database.resolve()}",  # an absolute path gives sqlite:////...
         DJANGO_SETTINGS_MODULE=SETTINGS,
         MEDIA_ROOT=str(media_root),
+        # what the worker makes for the web server, beside this database: another run's
+        # (or the other test worker's) previews must not show on this one's pages
+        SHARED_CACHE_DIR=str(database.resolve().parent / "shared-cache"),
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -232,6 +232,14 @@ STORAGES = {
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "便民服务门户")
 # A guide's unit reviewers publish it by approving it (services/models/review.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "services.workflow_actions.publish_approved"
+# Wagtail 7.4's autosave is off. Tried in the browser journeys, it raced our review
+# workflow twice: a submit refused by the quality gate while an autosave was in
+# flight came back warning of a version "saved in another window"; and a
+# reviewer's 批准 was followed by a second workflow-action POST that saved a stray
+# draft over the approved guide and answered 500. Editors still get Wagtail's
+# warning before leaving a page with unsaved changes. Revisit when upstream's
+# autosave fixes (wagtail/wagtail#14189, #14198) are in the LTS line we use.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "wps", "jpg", "png"]
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"

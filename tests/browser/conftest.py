@@ -9,7 +9,7 @@ is Debian's, at /usr/bin/chromium; nothing here downloads a browser.
 
 Every journey step is photographed to ``var/screenshots/<test name>/NN-step.png``
 and timed in ``steps.txt`` beside the pictures; the server's output goes to
-``var/screenshots/server.log``, the worker's and the scheduler's to
+``var/screenshots/server.log`` (``server-gw0.log`` … under pytest-xdist), the worker's and the scheduler's to
 ``worker.log`` and ``scheduler.log`` beside it.
 """
 
@@ -35,6 +35,8 @@ from tests.catalog_db import BASE_DIR, build_env, catalog_db, catalog_media, man
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = BASE_DIR / "var" / "screenshots"
+# Each test worker runs its own portal: its logs carry the worker's name (server-gw0.log).
+LOG_SUFFIX = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
 HERE = Path(__file__).resolve().parent
 
 # The scheduler runs every few seconds here (30 s by default), so a journey waits seconds for a go-live.
@@ -114,7 +116,7 @@ def _start_background(env: dict[str, str]) -> tuple[list[subprocess.Popen], dict
     """The worker and the scheduler on the portal's database, each logging beside the server log."""
     processes, logs = [], {}
     for name, args in BACKGROUND.items():
-        logs[name] = ARTIFACTS / f"{name}.log"
+        logs[name] = ARTIFACTS / f"{name}{LOG_SUFFIX}.log"
         with open(logs[name], "w") as out:
             processes.append(
                 subprocess.Popen(
@@ -149,7 +151,7 @@ def portal(request, tmp_path_factory) -> Iterator[Portal]:
     ready_users = time.monotonic()
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "server.log"
+    log = ARTIFACTS / f"server{LOG_SUFFIX}.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, str(BASE_DIR / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -199,7 +201,11 @@ def portal(request, tmp_path_factory) -> Iterator[Portal]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A step that publishes (an approval renders the guide's sheet, updates search) can take
+    # several seconds while the other test worker's portal and browser share the two cores.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])

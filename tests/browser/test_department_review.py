@@ -87,6 +87,7 @@ def test_department_editor_and_reviewer(journey, portal):
     page.locator(f"#id_legal_bases-{total}-article").fill("第九条")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.locator(".messages")).to_contain_text("已被更新")
+    page.wait_for_load_state()  # the admin's scripts are in: a click before them opens nothing
     with page.expect_response(lambda r: "/edit/preview/" in r.url and r.request.method == "GET") as preview_info:
         page.get_by_role("button", name="预览开关").click()
     assert preview_info.value.status == 200

@@ -72,6 +72,7 @@ def test_editor_changes_a_summary_previews_publishes_and_the_sheet_follows(journ
     assert english_on_screen(page) == []
 
     # The preview panel shows the draft.
+    page.wait_for_load_state()  # the admin's scripts are in: a click before them opens nothing
     with page.expect_response(lambda r: "/edit/preview/" in r.url and r.request.method == "GET") as preview_info:
         page.get_by_role("button", name="预览开关").click()
     preview = preview_info.value

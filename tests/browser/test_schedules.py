@@ -81,6 +81,9 @@ def test_a_scheduled_notice_goes_live_and_an_expiring_one_goes_away(journey, bro
     dialog.get_by_role("button", name="保存计划").click()
     page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
     new_id = re.search(r"/pages/(\d+)/edit/", page.url).group(1)
+    with sqlite3.connect(portal.database) as db:  # one page, whatever the admin saved on the way
+        made = [str(pk) for (pk,) in db.execute("SELECT id FROM wagtailcore_page WHERE title = ?", (NEW_TITLE,))]
+    assert made == [new_id]
     # The reloaded form shows the time in minutes, and publishing sends the form again: put the seconds back.
     set_datetime(page.locator("#id_go_live_at"), go_live_at)
     publish_from_footer(page)
@@ -140,8 +143,8 @@ def test_a_scheduled_notice_goes_live_and_an_expiring_one_goes_away(journey, bro
 
     # It was the scheduler: one line for each.
     log = portal.background_tail("scheduler", chars=20_000)
-    assert f"published “{NEW_TITLE}” (page {new_id})" in log
-    assert f"unpublished “{EXPIRING}” (page {expiring_id})" in log
+    assert f"published “{NEW_TITLE}” (page {new_id})" in log, f"scheduler log:\n{log}\nserver log:\n{portal.log_tail()}"
+    assert f"unpublished “{EXPIRING}” (page {expiring_id})" in log, f"scheduler log:\n{log}"
 
     # The editor sees it in the section's listing: the new one 在用 (live), the other 已过期.
     page.goto(f"/admin/pages/{index_id}/")

@@ -39,6 +39,15 @@ def test_edit_page_shows_the_guide_tabs(admin_client):
     assert "质量检查" in html
 
 
+def test_the_edit_form_does_not_autosave(admin_client):
+    """Autosave is off (settings: it raced the review workflow); the unsaved-changes warning stays."""
+    page = ServiceItemPage.objects.get(code="QH-MZ-001")
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    form = html[html.index('id="page-edit-form"') :][:3000]
+    assert "w-unsaved#confirm" in form  # leaving with unsaved changes asks first
+    assert "w-autosave#save" not in form and "data-w-autosave-interval-value" not in form
+
+
 def test_edit_form_lists_the_guides_quality_problems(admin_client):
     page = ServiceItemPage.objects.get(code="QH-HY-003")
     page.summary = "长" * 65

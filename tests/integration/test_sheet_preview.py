@@ -14,7 +14,7 @@ from tests.adminforms import read_form
 pytestmark = pytest.mark.django_db
 
 BODY = re.compile(r"正文 (\d+(?:\.\d+)?) 磅")
-PNG_URL = re.compile(r'<img src="(/admin/sheets/preview/\d+/\d+\.png)"')
+PNG_URL = re.compile(r'<img src="(/admin/sheets/preview/\d+/\d+/\d+\.\d+\.png)"')
 CODE = "QH-MZ-011"
 
 
@@ -95,12 +95,35 @@ def test_until_the_preview_is_made_the_panel_says_so_and_shows_the_last_one(
 def test_the_picture_is_only_for_users_who_may_edit_the_page(client, admin_client, django_user_model):
     page = ServiceItemPage.objects.get(code=CODE)
     revision = page.save_revision()
-    sheet_preview.make_preview(page.pk, revision.pk)
-    url = reverse("sheet_preview_png", args=[page.pk, revision.pk])
+    made = sheet_preview.make_preview(page.pk, revision.pk)
+    url = made.png_url
     assert admin_client.get(url).status_code == 200
     nobody = django_user_model.objects.create_user("nobody", password="pw-nobody-1", is_staff=True)
     client.force_login(nobody)
     assert client.get(url).status_code in (302, 403, 404)
+
+
+def test_a_revision_saved_over_by_autosave_gets_a_new_picture_at_a_new_address(monkeypatch):
+    """Wagtail's autosave saves over the editor's draft revision: same id, new content and time."""
+    page = ServiceItemPage.objects.get(code=CODE)
+    revision = page.save_revision()
+    first = sheet_preview.make_preview(page.pk, revision.pk)
+    assert sheet_preview.png(page.pk, revision.pk, sheet_preview.saved_stamp(first.key))
+
+    builds = []
+    real_build = sheet_preview.build
+    monkeypatch.setattr(sheet_preview, "build", lambda page: builds.append(page) or real_build(page))
+    assert sheet_preview.make_preview(page.pk, revision.pk) == first  # queued again, nothing changed: no render
+    assert builds == []
+
+    draft = revision.as_object()
+    draft.summary = "自动保存改写的简介。"
+    again = draft.save_revision(overwrite_revision=revision)
+    assert again.pk == revision.pk
+    second = sheet_preview.make_preview(page.pk, revision.pk)
+    assert len(builds) == 1
+    assert second.key != first.key and second.png_url != first.png_url
+    assert sheet_preview.png(page.pk, revision.pk, sheet_preview.saved_stamp(second.key))
 
 
 def test_a_draft_that_cannot_make_a_sheet_says_so_instead_of_waiting():
