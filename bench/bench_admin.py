@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.demo_site import p95, set_up_demo_site  # noqa: E402
+from bench.demo_site import p95, rounds, set_up_demo_site  # noqa: E402
 
 
 @dataclass
@@ -167,7 +167,7 @@ def main() -> None:
         for screen in screens:  # warm up: fonts, templates, caches
             with project_panels_hidden(screen.hidden_panels):
                 fetch(screen)
-        for _ in range(options.rounds):  # the screens take turns
+        for _ in rounds(options.rounds):  # the screens take turns
             for screen in screens:
                 if screen.before:
                     screen.before()

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.demo_site import set_up_demo_site, use_database  # noqa: E402
+from bench.demo_site import rounds, set_up_demo_site, use_database  # noqa: E402
 
 BACKENDS = {"portal": "search.wagtail_backend", "stock": "wagtail.search.backends.database"}
 PAGE_SEARCH = [
@@ -105,7 +105,7 @@ def main() -> None:
             return (time.perf_counter() - start) * 1000
 
     times: dict[tuple[str, str, str], list[float]] = {}
-    for _ in range(options.rounds):
+    for _ in rounds(options.rounds):
         for url, query in requests:
             for name in BACKENDS:
                 times.setdefault((name, url, query), []).append(request(name, url, query))

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.demo_site import set_up_demo_site  # noqa: E402
+from bench.demo_site import rounds, set_up_demo_site  # noqa: E402
 
 
 def p95(values: list[float]) -> float:
@@ -40,6 +40,7 @@ def main() -> None:
     from django.test import Client
     from wagtail.models import Site
 
+    from home.progress import Progress
     from services.models import ServiceItemPage
     from sheets import production
     from sheets.batch import build_all
@@ -52,9 +53,11 @@ def main() -> None:
 
     # 1. All 147 item sheets from an empty cache, serially and with worker processes.
     RenderedSheet.objects.all().delete()
-    serial = build_all(site, codes, jobs=1)
+    with Progress(sys.stdout, len(codes), "sheets, 1 process") as progress:
+        serial = build_all(site, codes, jobs=1, on_done=lambda code: progress.advance())
     RenderedSheet.objects.all().delete()
-    parallel = build_all(site, codes, jobs=options.jobs)
+    with Progress(sys.stdout, len(codes), f"sheets, {options.jobs} processes") as progress:
+        parallel = build_all(site, codes, jobs=options.jobs, on_done=lambda code: progress.advance())
     assert not serial.failed and not parallel.failed, (serial.failed, parallel.failed)
     pages = [parallel.pages[code] for code in codes]
 
@@ -62,7 +65,7 @@ def main() -> None:
     for code in codes:
         client.get(f"/sheets/{code}.pdf")
     cached = []
-    for _ in range(options.rounds):
+    for _ in rounds(options.rounds):
         for code in codes:
             start = time.perf_counter()
             response = client.get(f"/sheets/{code}.pdf")
@@ -72,7 +75,7 @@ def main() -> None:
     # 3. Cold single sheets: the cached PDF removed, rendered in a warm server process.
     sample = codes[:: max(1, len(codes) // options.cold)][: options.cold]
     cold_inprocess, cold_request = [], []
-    for code in sample:
+    for code in Progress.each(sys.stdout, sample, "cold sheets"):
         RenderedSheet.objects.filter(key=code).delete()
         start = time.perf_counter()
         production.get_sheet(site, code)

@@ -42,3 +42,10 @@ def set_up_demo_site(prefix: str) -> None:
 def p95(values: list[float]) -> float:
     """The 95th percentile of a benchmark's timings (the largest when there are under 20)."""
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def rounds(count: int, label: str = "rounds"):
+    """range(count), with progress on stderr (a bar on a terminal), so stdout keeps only the figures."""
+    from home.progress import Progress
+
+    return Progress.each(sys.stderr, range(count), label)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,14 @@ class LoadReport:
     def conflicts(self) -> list[tuple[PageMerge, FieldChange]]:
         return [(page, change) for page in self.pages for change in page.conflicts]
 
-    def lines(self, details: bool | None = None) -> list[str]:
-        """The report; ``details`` (default: in a dry run) adds what changes, field by field."""
+    def lines(self, details: bool | None = None, counts: bool = True) -> list[str]:
+        """The report; ``details`` (default: in a dry run) adds what changes, field by field.
+
+        ``counts=False`` leaves out the line per kind (a command that prints them as a table)."""
         out = [
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
             for kind, c in self.counts.items()
+            if counts
         ]
         out += self.conflict_lines()
         if details if details is not None else self.dry_run:
@@ -141,8 +145,17 @@ class LoadReport:
 
 
 class CatalogLoader:
-    def __init__(self, site: Site, catalog: Catalog, *, force: bool = False, take_file: bool = False):
+    def __init__(
+        self,
+        site: Site,
+        catalog: Catalog,
+        *,
+        force: bool = False,
+        take_file: bool = False,
+        on_page: Callable[[], None] | None = None,
+    ):
         self.site = site
+        self.on_page = on_page or (lambda: None)  # called once per page of ``page_total``, for progress
         self.catalog = catalog
         self.force = force
         self.take_file = take_file
@@ -154,6 +167,18 @@ class CatalogLoader:
         self._dry_run = False
 
     # -- entry points -------------------------------------------------------
+
+    @property
+    def page_total(self) -> int:
+        """The pages a load goes through: places, certificate lists and entries, guides, notices."""
+        catalog = self.catalog
+        return (
+            len(catalog.offices)
+            + len(catalog.town.certificate_lists)
+            + len(catalog.certificates)
+            + len(catalog.items)
+            + len(catalog.notices.notices)
+        )
 
     def run(self, dry_run: bool = False) -> LoadReport:
         """Load the whole catalog."""
@@ -504,6 +529,7 @@ class CatalogLoader:
             if office.kind == "window":
                 parent = self._pages[by_name[office.parent]]
             self._sync("places", PlacePage, office_state(office), parent)
+            self.on_page()
 
     def _certificates(self, index: Page) -> None:
         for spec in self.catalog.town.certificate_lists:
@@ -515,9 +541,11 @@ class CatalogLoader:
                 fields={"list_kind": kind, "intro": spec.intro, "basis": spec.basis},
             )
             self._sync("certificate lists", CertificateListPage, state, index)
+            self.on_page()
         for cert in self.catalog.certificates:
             parent = self._pages["ZM-Y" if cert.code.startswith("ZM-Y") else "ZM-N"]
             self._sync("certificates", CertificateEntryPage, certificate_state(cert), parent)
+            self.on_page()
 
     def _items(self, index: Page) -> None:
         by_item = certificates_by_item(self.catalog)
@@ -535,10 +563,12 @@ class CatalogLoader:
                 page.save_revision().publish()
             else:
                 self._sync("service items", ServiceItemPage, state, index)
+            self.on_page()
 
     def _notices(self, index: Page) -> None:
         existing = set(NoticePage.objects.child_of(index).values_list("slug", flat=True))
         for notice in self.catalog.notices.notices:
+            self.on_page()
             if notice.slug in existing:
                 self.report.count("notices", "unchanged")
                 continue

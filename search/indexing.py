@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -85,8 +85,10 @@ def remove_ids(ids: Iterable[int]) -> None:
     SearchDocument.objects.filter(pk__in=ids).delete()
 
 
-def rebuild() -> int:
-    """Rebuild every document from the live pages; returns how many were indexed."""
+def rebuild(on_page: Callable[[], None] | None = None) -> int:
+    """Rebuild every document from the live pages; returns how many were indexed.
+
+    ``on_page`` is called after each of ``searchable_pages().count()`` pages, for progress."""
     vocabulary_changed()
     load_vocabulary()
     docs = []
@@ -97,6 +99,8 @@ def rebuild() -> int:
             if doc is not None:
                 doc.save()
                 docs.append(doc)
+            if on_page is not None:
+                on_page()
     _each_backend("rebuild", docs)
     return len(docs)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,9 +49,17 @@ def _build_one(site_id: int, code: str, out: str | None) -> tuple[str, str | Non
 
 
 def build_all(
-    site: Site, codes: list[str] | None = None, *, jobs: int = 1, out: Path | None = None, refresh: bool = True
+    site: Site,
+    codes: list[str] | None = None,
+    *,
+    jobs: int = 1,
+    out: Path | None = None,
+    refresh: bool = True,
+    on_done: Callable[[str], None] | None = None,
 ) -> BatchReport:
-    """Render (or take from the cache) each code's sheet; a failing code never stops the rest."""
+    """Render (or take from the cache) each code's sheet; a failing code never stops the rest.
+
+    ``on_done`` is called with each code as it finishes (in order), for progress."""
     started = time.perf_counter()
     codes = codes or all_keys(site)
     if refresh:
@@ -62,14 +71,20 @@ def build_all(
         connections.close_all()  # each worker opens its own database connection
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            results = list(pool.map(_build_one, [site.pk] * len(codes), codes, [target] * len(codes)))
+            results = pool.map(_build_one, [site.pk] * len(codes), codes, [target] * len(codes))
+            _collect(report, results, on_done)
     else:
-        results = [_build_one(site.pk, code, target) for code in codes]
+        _collect(report, (_build_one(site.pk, code, target) for code in codes), on_done)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _collect(report: BatchReport, results: Iterable[tuple[str, str, int]], on_done) -> None:
     for code, error, pages in results:
         if error:
             report.failed.append((code, error))
         else:
             report.done.append(code)
             report.pages[code] = pages
-    report.seconds = time.perf_counter() - started
-    return report
+        if on_done is not None:
+            on_done(code)

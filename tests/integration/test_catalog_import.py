@@ -21,6 +21,7 @@ from services.models import (
     ServiceCategory,
     ServiceItemPage,
 )
+from tests.loadcounts import items, load_counts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # one transaction, constraints and rollback behave per engine
 
@@ -84,9 +85,9 @@ def test_loading_twice_changes_nothing():
     before = snapshot()
     output = load()
     assert snapshot() == before
-    assert "service items: 0 created, 0 updated, 147 unchanged" in output
-    assert "places: 0 created, 0 updated, 28 unchanged" in output
-    assert "certificates: 0 created, 0 updated, 28 unchanged" in output
+    assert items(output) == (0, 0, 147)
+    assert load_counts(output)["places"] == (0, 0, 28)
+    assert load_counts(output)["certificates"] == (0, 0, 28)
 
 
 def test_an_edited_file_updates_those_pages_as_new_revisions(catalog_copy):
@@ -105,7 +106,7 @@ def test_an_edited_file_updates_those_pages_as_new_revisions(catalog_copy):
     assert item.revisions.count() == revisions_before + 1
     assert item.live_revision == item.get_latest_revision()
     assert other.revisions.count() == other_revisions_before
-    assert "service items: 0 created, 1 updated, 146 unchanged" in output
+    assert items(output) == (0, 1, 146)
 
 
 def test_admin_edits_survive_a_reload_of_an_unchanged_catalog():
@@ -122,7 +123,7 @@ def test_dry_run_writes_nothing(catalog_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("低保", "低保金", 1), encoding="utf-8")
     before = snapshot()
     output = load(catalog_copy, dry_run=True)
-    assert "1 updated" in output and "dry run: nothing was written" in output
+    assert items(output)[1] == 1 and "dry run: nothing was written" in output
     assert snapshot() == before
 
 
@@ -155,11 +156,11 @@ def test_a_field_edited_in_the_admin_and_changed_in_the_file_is_a_conflict(catal
 
     output = load(catalog_copy)
 
-    assert "places: 0 created, 0 updated, 28 unchanged" in output
+    assert load_counts(output)["places"] == (0, 0, 28)
     assert "  OF-W01 咨询电话: admin “0517-86819998” | file “0517-86810011”" in output.splitlines()
     place.refresh_from_db()
     assert (place.phone, place.address) == ("0517-86819998", "后台改过的地址")
-    assert "places: 0 created, 1 updated" in load(catalog_copy, take_file=True)
+    assert load_counts(load(catalog_copy, take_file=True))["places"][:2] == (0, 1)
     place.refresh_from_db()
     assert (place.phone, place.address) == ("0517-86810011", "后台改过的地址")
 
@@ -198,7 +199,7 @@ def test_a_full_guide_fills_every_field(catalog_copy, full_guide_content):
     assert item.faqs.count() == 2 and item.legal_bases.count() == 2
     assert str(item.last_reviewed) == "2026-10-15"
     # And the guide is idempotent too.
-    assert "147 unchanged" in load(catalog_copy, content=full_guide_content)
+    assert items(load(catalog_copy, content=full_guide_content))[2] == 147
 
 
 def test_shipped_catalog_copy_matches_the_shared_reference():
@@ -361,7 +362,7 @@ def test_a_second_town_loads_into_its_own_site(catalog_copy, content_copy):
 
     output = load(catalog_copy, content=content_copy, site="liuhe.example.cn")
 
-    assert "service items: 147 created" in output
+    assert items(output)[0] == 147
     assert ServiceItemPage.objects.descendant_of(home).count() == 147
     assert ServiceItemPage.objects.count() == first_town_items + 147
     assert TownSettings.for_site(other).town_name == "柳河镇"

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page, Site
 
+from home.progress import Progress
 from home.towns import town_path
 from search.engine import search
 from search.evaluation import TOP, evaluate, read_cases
@@ -45,8 +46,19 @@ class Command(BaseCommand):
             pages = pages[:TOP]
             return [getattr(p, "code", "") or str(p.pk) for p in pages]
 
-        rows = [("portal", *evaluate(cases, portal)), ("wagtail-stock", *evaluate(cases, stock))]
-        self.stdout.write(f"{path.name}: {len(cases)} queries")
+        verbosity = options["verbosity"]
+        with Progress(self.stdout, 2 * len(cases), "search_eval", verbosity=verbosity) as progress:
+
+            def counted(engine):
+                def run(query: str) -> list[str]:
+                    found = engine(query)
+                    progress.advance()
+                    return found
+
+                return run
+
+            rows = [("portal", *evaluate(cases, counted(portal))), ("wagtail-stock", *evaluate(cases, counted(stock)))]
+        self.stdout.write(f"{path.name}: {len(cases)} queries, both searches in {progress.seconds:.1f} s")
         self.stdout.write(f"{'search':15} {'kind':12} {'n':>3} {'hit@3':>6} {'MRR@10':>7}")
         for name, overall, by_kind, _ in rows:
             self.stdout.write(f"{name:15} {'overall':12} {overall.cases:3} {overall.hit_at_3:6.3f} {overall.mrr:7.3f}")

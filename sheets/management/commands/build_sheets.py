@@ -1,4 +1,9 @@
-"""Render clarity sheets in bulk, e.g. for a print shop or to warm the cache after a deploy."""
+"""Render clarity sheets in bulk, e.g. for a print shop or to warm the cache after a deploy.
+
+Progress shows while sheets render (a bar on a terminal, a line every few
+seconds in a log such as var/build_sheets.log); the command ends with a table
+of sheets built and failed by kind. ``-v 2`` also lists each sheet.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from home.models import TownSettings
+from home.progress import Progress, summary
 from sheets.batch import build_all
 from sheets.html import Presentation
 from sheets.pages import all_keys, output_path
@@ -51,14 +57,16 @@ class Command(BaseCommand):
             except OSError as exc:
                 raise CommandError(f"Cannot write to {out}: {exc}") from exc
         wanted = all_keys(target_site) if all else codes
-        report = build_all(target_site, wanted, jobs=max(1, jobs), out=out)
-        for code in report.done:
-            where = f" -> {output_path(out, code)}" if out else ""
-            pages = report.pages[code]
-            self.stdout.write(
-                f"{code}: {pages} 页{where}" + ("（超过一页，已续页）" if pages > 1 and ":" not in code else "")
-            )
-        self.stdout.write(f"{len(report.done)} built, {len(report.failed)} failed in {report.seconds:.1f} s")
+        verbosity = options.get("verbosity", 1)
+        with Progress(self.stdout, len(wanted), "build_sheets", verbosity=verbosity) as progress:
+            report = build_all(target_site, wanted, jobs=max(1, jobs), out=out, on_done=lambda code: progress.advance())
+        if verbosity >= 2:
+            for code in report.done:
+                where = f" -> {output_path(out, code)}" if out else ""
+                self.stdout.write(f"{code}: {report.pages[code]} 页{where}")
+        summary(self.stdout, "build_sheets", by_kind(report), ("built", "failed"), report.seconds, verbosity=verbosity)
+        if out is not None and verbosity >= 1:
+            self.stdout.write(f"PDFs in {out}")
         if report.failed:
             for code, error in report.failed:
                 self.stderr.write(f"FAILED {code}: {error}")
@@ -85,3 +93,21 @@ class Command(BaseCommand):
         if site is None:
             raise CommandError("No default site; run load_catalog first.")
         return site
+
+
+KINDS = (("pack:", "village packs"), ("poster:", "posters"), ("ZM-", "certificate lists"), ("OF-", "places"))
+
+
+def kind_of(code: str) -> str:
+    return next((kind for prefix, kind in KINDS if code.startswith(prefix)), "item sheets")
+
+
+def by_kind(report) -> dict[str, dict[str, int]]:
+    """{"item sheets": {"built": 147, "failed": 0}, …} in a fixed order, for the summary table."""
+    rows: dict[str, dict[str, int]] = {}
+    for kind in ("item sheets", *(kind for _prefix, kind in KINDS)):
+        built = sum(1 for code in report.done if kind_of(code) == kind)
+        failed = sum(1 for code, _error in report.failed if kind_of(code) == kind)
+        if built or failed:
+            rows[kind] = {"built": built, "failed": failed}
+    return rows

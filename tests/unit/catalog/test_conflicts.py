@@ -7,6 +7,7 @@ import pytest
 from catalog.fieldvalues import snapshot_values
 from catalog.management.commands.load_catalog import Command
 from services.models import ServiceItemPage
+from tests.loadcounts import items
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_a_field_changed_in_the_file_only_is_updated(mini_catalog):
     mini_catalog.edit(GUIDE, "result: 低保金按月发放", "result: 低保金按月打入社保卡")
     revisions = item().revisions.count()
     output = mini_catalog.load()
-    assert "service items: 0 created, 1 updated, 1 unchanged" in output
+    assert items(output) == (0, 1, 1)
     assert "conflict" not in output
     page = item()
     assert page.result_name == "低保金按月打入社保卡"
@@ -55,7 +56,7 @@ def test_an_admin_edit_is_kept_when_the_file_changes_another_field(mini_catalog)
     edit_in_admin(summary="后台补充的简介。")
     mini_catalog.edit(GUIDE, "result: 低保金按月发放", "result: 低保金按月打入社保卡")
     output = mini_catalog.load()
-    assert "1 updated" in output and "conflict" not in output
+    assert items(output)[1] == 1 and "conflict" not in output
     page = item()
     assert (page.summary, page.result_name) == ("后台补充的简介。", "低保金按月打入社保卡")
     # The snapshot still holds the file's summary: the admin edit stays an admin edit.
@@ -65,7 +66,7 @@ def test_an_admin_edit_is_kept_when_the_file_changes_another_field(mini_catalog)
 def test_an_admin_edit_survives_an_unchanged_catalog_without_a_write(mini_catalog):
     page = edit_in_admin(summary="后台补充的简介。")
     revisions = page.revisions.count()
-    assert "0 updated, 2 unchanged" in mini_catalog.load()
+    assert items(mini_catalog.load())[1:] == (0, 2)
     assert item().summary == "后台补充的简介。" and item().revisions.count() == revisions
 
 
@@ -85,13 +86,13 @@ def test_a_field_changed_in_both_is_a_conflict_reported_and_kept_until_taken(min
 
     output = mini_catalog.load()
     assert conflict_line in output.splitlines()
-    assert "0 updated" in output  # nothing else changed: no new revision
+    assert items(output)[1] == 0  # nothing else changed: no new revision
     assert item().summary == "后台补充的简介。"
     # Reported again at every import until the file and the page agree, or the file's value is taken.
     assert conflict_line in mini_catalog.load().splitlines()
 
     taken = mini_catalog.load("--take-file")
-    assert "took the file's value" in taken and "1 updated" in taken
+    assert "took the file's value" in taken and items(taken)[1] == 1
     assert item().summary == "文件改过：家庭收入低于低保标准的小镇居民，可申请低保。"
     assert "conflict" not in mini_catalog.load()
 
@@ -100,7 +101,7 @@ def test_the_same_change_in_both_is_no_conflict(mini_catalog):
     edit_in_admin(summary="两边一样的新简介。")
     mini_catalog.edit(GUIDE, "summary: 家庭收入低于低保标准的小镇居民，可申请低保。", "summary: 两边一样的新简介。")
     output = mini_catalog.load()
-    assert "conflict" not in output and "0 updated" in output
+    assert "conflict" not in output and items(output)[1] == 0
     assert snapshot_values(item().import_snapshot)["summary"] == "两边一样的新简介。"
 
 
@@ -146,7 +147,7 @@ def test_pages_imported_before_snapshots_existed(mini_catalog):
     page = item()
     ServiceItemPage.objects.filter(pk=page.pk).update(import_snapshot={})
     revisions = page.revisions.count()
-    assert "0 updated" in mini_catalog.load()
+    assert items(mini_catalog.load())[1] == 0
     assert snapshot_values(item().import_snapshot)["summary"] == page.summary
     assert item().revisions.count() == revisions
     # With a changed source and no snapshot, the file wins as it always did.

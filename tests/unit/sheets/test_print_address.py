@@ -196,7 +196,7 @@ def batches(monkeypatch) -> list[dict]:
     """Stands in for the renderer: records each batch build_sheets starts."""
     calls: list[dict] = []
 
-    def build_all(site, codes, *, jobs, out):
+    def build_all(site, codes, *, jobs, out, on_done=None):
         calls.append({"site": site.hostname, "codes": codes, "out": out})
         return BatchReport(done=list(codes), pages=dict.fromkeys(codes, 1))
 
