@@ -153,9 +153,11 @@ class CatalogLoader:
         force: bool = False,
         take_file: bool = False,
         on_page: Callable[[], None] | None = None,
+        on_outputs: Callable[[], None] | None = None,
     ):
         self.site = site
         self.on_page = on_page or (lambda: None)  # called once per page of ``page_total``, for progress
+        self.on_outputs = on_outputs or (lambda: None)  # called before the search index and sheets are rebuilt
         self.catalog = catalog
         self.force = force
         self.take_file = take_file
@@ -224,6 +226,7 @@ class CatalogLoader:
                 for page in {p.pk: p for p in self._touched}.values():
                     ReferenceIndex.create_or_update_for_object(page)
                 if self.report.changed:
+                    self.on_outputs()
                     # One consistent pass of every output (the search index with the
                     # vocabulary of the whole new catalog, new sheet editions).
                     outputs.rebuild(self.site)

@@ -84,6 +84,14 @@ class Progress:
         elif not self.quiet and time.monotonic() - self._last_line >= self.interval:
             self._write_line()
 
+    def note(self, text: str) -> None:
+        """A line about the job's next stage, above the bar (or in the log)."""
+        if self._bar is not None:
+            self._bar.console.print(text, highlight=False)
+        elif not self.quiet:
+            self.out.write(f"{self.label}: {text}\n")
+            self.out.flush()
+
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.stop()

@@ -75,7 +75,7 @@ cat <<EOF
 
 The demo portal is running (ready $(( $(date +%s) - started )) s after install).
   Site:      http://127.0.0.1:$PORT/
-  ${admin}
+  Admin:     ${admin#Admin: }
   Sheets:    building every clarity sheet in the background: ${progress#build_sheets: }
              progress in var/build_sheets.log (tail -f var/build_sheets.log)
   Worker:    renders sheets after each publish (var/worker.log)

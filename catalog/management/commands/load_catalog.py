@@ -17,6 +17,7 @@ warnings and errors still show.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             raise CommandError(f"内容目录不存在：{content_dir}")
         site = resolve_site(options["site"])
         verbosity = options["verbosity"]
+        started = time.monotonic()
         try:
             catalog = read_catalog(
                 catalog_dir,
@@ -86,6 +88,9 @@ class Command(BaseCommand):
             loader = CatalogLoader(site, catalog, force=options["force"], take_file=options["take_file"])
             with Progress(self.stdout, loader.page_total, "load_catalog", verbosity=verbosity) as progress:
                 loader.on_page = progress.advance
+                loader.on_outputs = lambda: progress.note(
+                    "pages loaded; rebuilding the search index and sheet editions"
+                )
                 with quiet_loggers("wagtail"):
                     report = loader.run(dry_run=options["dry_run"])
         except CatalogError as exc:
@@ -95,7 +100,7 @@ class Command(BaseCommand):
         if verbosity < 1:
             return
         self.stdout.write(f"catalog: {catalog_dir}  content: {content_dir}  site: {site}")
-        self._summary(report, progress.seconds)
+        self._summary(report, time.monotonic() - started)
         for line in report.lines(details=options["dry_run"] or verbosity >= 2, counts=False):
             self.stdout.write(line)
         if not report.changed:

@@ -32,3 +32,12 @@ def test_load_catalog_prints_no_line_per_page(mini_catalog, caplog):
         page = ServiceItemPage.objects.descendant_of(mini_catalog.site.root_page).first()
         page.save_revision().publish()
     assert any(r.name == "wagtail" and "Published" in r.getMessage() for r in caplog.records)
+
+
+def test_a_load_that_changes_pages_says_when_it_rebuilds_search_and_sheets(mini_catalog):
+    mini_catalog.edit("guides/XZ-MZ-001.yaml", "result: 低保金按月发放", "result: 低保金按月打入社保卡")
+    output = mini_catalog.load()
+    lines = output.splitlines()
+    note = lines.index("load_catalog: pages loaded; rebuilding the search index and sheet editions")
+    assert note < next(i for i, line in enumerate(lines) if line.startswith("load_catalog ("))
+    assert "nothing to load" not in output
